@@ -1,0 +1,1 @@
+"""Running the system on one machine without Docker: embedded servers, the service launcher, demo data."""

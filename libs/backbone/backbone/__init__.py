@@ -1,0 +1,1 @@
+"""Shared infrastructure for the CLA services. No domain code lives here."""

@@ -1,0 +1,75 @@
+"""CloudEvents 1.0 in Kafka binary mode: ce_* headers, a plain JSON value, key = pseudonymous child id."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cloudevents.core.bindings import kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+
+import event_contracts
+
+_FORMAT = JSONFormat()
+
+
+class InvalidEvent(ValueError):
+    """An event that breaks its contract or cannot be applied; consumers dead-letter it."""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: datetime
+    data: dict[str, Any]
+
+
+def topic_for(event_type: str) -> str:
+    """One topic per producing service, named after it (uk.cla.<producer>.<name>.vN -> <producer>)."""
+    return event_type.split(".")[2]
+
+
+def to_kafka_message(*, event_id: str, source: str, event_type: str, subject: str, time: datetime, data: dict):
+    event = CloudEvent(
+        attributes={
+            "id": event_id,
+            "source": source,
+            "type": event_type,
+            "subject": subject,
+            "time": time,
+            "datacontenttype": "application/json",
+            "dataschema": event_contracts.dataschema(event_type),
+        },
+        data=data,
+    )
+    message = kafka.to_binary(event, _FORMAT, key_mapper=lambda e: e.get_subject())
+    headers = [(name, value) for name, value in message.headers.items()]
+    return message.key.encode(), message.value, headers
+
+
+def from_kafka_record(record) -> Event:
+    """Parse and check an aiokafka ConsumerRecord; raises InvalidEvent when it is not a valid event of ours."""
+    try:
+        message = kafka.KafkaMessage(headers=dict(record.headers or ()), key=record.key, value=record.value)
+        event = kafka.from_binary(message, _FORMAT)
+    except Exception as error:  # the SDK raises several types for malformed input
+        raise InvalidEvent(f"not a CloudEvent in binary mode: {error}") from error
+    event_type = event.get_type()
+    data = event.get_data()
+    try:
+        problems = event_contracts.validation_errors(event_type, data)
+    except event_contracts.UnknownEventType as error:
+        raise InvalidEvent(str(error)) from error
+    if problems:
+        raise InvalidEvent(f"{event_type} breaks its contract: {'; '.join(problems)}")
+    return Event(
+        id=event.get_id(),
+        source=event.get_source(),
+        type=event_type,
+        subject=event.get_subject() or "",
+        time=event.get_time(),
+        data=data,
+    )

@@ -1,0 +1,59 @@
+"""The HTTP shell every service shares: health, Prometheus metrics, request metrics, error shape."""
+
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+
+from backbone.auth import ClientRegistry
+from backbone.errors import InputError, input_error_handler
+from backbone.runtime import ServiceRuntime
+
+REQUEST_SECONDS = Histogram(
+    "http_request_duration_seconds",
+    "HTTP requests by route template (never the raw path: paths hold child ids)",
+    ["method", "route", "status"],
+)
+
+
+def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[[FastAPI], None]) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await runtime.start()
+        yield
+        await runtime.stop()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.clients = ClientRegistry(runtime.settings.api_clients())
+    app.add_exception_handler(InputError, input_error_handler)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        REQUEST_SECONDS.labels(
+            request.method, getattr(route, "path", "unmatched"), str(response.status_code)
+        ).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/health/live", tags=["operations"])
+    async def live() -> dict:
+        return {"status": "live"}
+
+    @app.get("/health/ready", tags=["operations"])
+    async def ready() -> JSONResponse:
+        checks = await runtime.readiness()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503)
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    configure(app)
+    return app

@@ -1,0 +1,52 @@
+"""Writes are idempotent under a client-supplied key: a retry gets the first answer and changes nothing."""
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backbone.auth import ApiClient
+from backbone.db import Sessions
+from backbone.errors import InputError
+from backbone.tables import IdempotencyRecord
+
+# Does the write in the given session (not committed yet) and returns (status code, JSON body).
+Write = Callable[[AsyncSession], Awaitable[tuple[int, dict]]]
+
+
+def fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+async def idempotent_write(
+    sessions: Sessions, client: ApiClient, key: str, payload: dict, write: Write, after_commit: Callable[[], None]
+) -> JSONResponse:
+    request_fingerprint = fingerprint(payload)
+    for _ in range(2):  # a second pass only when a concurrent request with the same key committed first
+        async with sessions() as session:
+            prior = await session.get(IdempotencyRecord, (client.client_id, key))
+            if prior:
+                if prior.request_fingerprint != request_fingerprint:
+                    raise InputError("Idempotency-Key", "this key was already used for a different request", "header")
+                return JSONResponse(prior.response, prior.status_code, headers={"Idempotent-Replayed": "true"})
+            try:
+                status, body = await write(session)
+                session.add(IdempotencyRecord(
+                    client_id=client.client_id, key=key, request_fingerprint=request_fingerprint,
+                    status_code=status, response=body,
+                ))
+                await session.commit()
+            except IntegrityError as error:
+                await session.rollback()
+                if "idempotency_keys_pkey" in str(error.orig):
+                    continue  # the concurrent request won: answer as it did
+                raise
+            except BaseException:
+                await session.rollback()
+                raise
+        after_commit()
+        return JSONResponse(body, status)
+    raise RuntimeError("idempotency key was taken and then vanished")

@@ -1,0 +1,106 @@
+"""Helpers for each service's Alembic migrations: the shared env.py body and the infrastructure tables.
+
+The table helpers are versioned by name (``_v1``): a migration that called one keeps meaning the same thing.
+"""
+
+import asyncio
+import os
+
+import sqlalchemy as sa
+from alembic import context, op
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from backbone.settings import to_asyncpg_url
+
+
+def run_env(target_metadata) -> None:
+    """Body of a service's migrations/env.py. The URL comes from DATABASE_URL."""
+    url = to_asyncpg_url(os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url"))
+
+    def migrate(connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            await connection.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def create_outbox_v1() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("seq", sa.BigInteger(), sa.Identity(), nullable=False, unique=True),
+        sa.Column("topic", sa.String(), nullable=False),
+        sa.Column("event_type", sa.String(), nullable=False),
+        sa.Column("subject", sa.String(), nullable=False),
+        sa.Column("data", JSONB(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("last_error", sa.String(), nullable=True),
+    )
+    # The relay only ever looks for unpublished rows in order.
+    op.create_index("outbox_unpublished", "outbox", ["seq"], postgresql_where=sa.text("published_at IS NULL"))
+
+
+def create_audit_log_v1() -> None:
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("client_id", sa.String(), nullable=False),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("resource", sa.String(), nullable=False),
+        sa.Column("child_id", sa.String(), nullable=True),
+        sa.Column("purpose", sa.String(), nullable=True),
+    )
+    op.create_index("audit_log_child", "audit_log", ["child_id"])
+    op.execute(
+        "CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()"
+    )
+
+
+def create_idempotency_keys_v1() -> None:
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("client_id", sa.String(), primary_key=True),
+        sa.Column("key", sa.String(), primary_key=True),
+        sa.Column("request_fingerprint", sa.String(), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response", JSONB(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )
+
+
+def create_consumer_tables_v1() -> None:
+    """For services that consume events: the duplicate guard and the dead-letter table."""
+    op.create_table(
+        "processed_events",
+        sa.Column("source", sa.String(), primary_key=True),
+        sa.Column("event_id", sa.String(), primary_key=True),
+        sa.Column("event_type", sa.String(), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("topic", sa.String(), nullable=False),
+        sa.Column("partition", sa.Integer(), nullable=False),
+        sa.Column("offset", sa.BigInteger(), nullable=False),
+        sa.Column("event_id", sa.String(), nullable=True),
+        sa.Column("event_type", sa.String(), nullable=True),
+        sa.Column("error", sa.String(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )

@@ -1,0 +1,141 @@
+"""Transactional outbox: events are written with the record they describe, and a relay publishes them.
+
+Nothing committed is lost (rows stay until the broker has acknowledged them, and a restarted relay picks
+up whatever a crash left behind) and nothing uncommitted is published (the relay only sees committed rows).
+A row may be published twice after a crash between the broker's ack and marking it published; consumers
+drop the duplicate by its ce_id.
+"""
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import func, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import event_contracts
+from backbone.db import Sessions
+from backbone.events import to_kafka_message, topic_for
+from backbone.tables import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class ContractViolation(RuntimeError):
+    """A service tried to publish an event that breaks its own contract: a bug, never the client's fault."""
+
+
+def stage_event(session: AsyncSession, event_type: str, subject: str, data: dict) -> OutboxMessage:
+    """Add an event to the caller's transaction. It is published only if that transaction commits."""
+    problems = event_contracts.validation_errors(event_type, data)
+    if problems:
+        raise ContractViolation(f"{event_type}: {'; '.join(problems)}")
+    message = OutboxMessage(id=uuid.uuid4(), topic=topic_for(event_type), event_type=event_type, subject=subject, data=data)
+    session.add(message)
+    return message
+
+
+class OutboxRelay:
+    def __init__(self, sessions: Sessions, producer: AIOKafkaProducer, source: str, poll_seconds: float = 0.5):
+        self._sessions = sessions
+        self._producer = producer
+        self._source = source
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self.started = False
+
+    @property
+    def client(self):
+        return self._producer.client
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    def wake(self) -> None:
+        """Called after a commit that staged events, so they go out now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        await self._start_producer()
+        backoff = self._poll_seconds
+        while True:
+            try:
+                published = await self.publish_pending()
+                backoff = self._poll_seconds
+            except Exception:
+                log.exception("outbox relay: publishing failed; retrying in %.1fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            if not published:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                except TimeoutError:
+                    pass
+                self._wake.clear()
+
+    async def _start_producer(self) -> None:
+        while not self.started:
+            try:
+                await self._producer.start()
+                self.started = True
+            except Exception as error:
+                log.warning("outbox relay: broker not reachable yet (%s)", error)
+                await self._producer.stop()
+                await asyncio.sleep(1)
+
+    async def publish_pending(self, batch_size: int = 500) -> int:
+        """Publish one batch of unpublished rows in order; returns how many went out."""
+        try:
+            async with self._sessions() as session, session.begin():
+                rows = (
+                    await session.exec(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.published_at.is_(None))
+                        .order_by(OutboxMessage.seq)
+                        .limit(batch_size)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).all()
+                if rows:
+                    await self._send(rows)
+                    await session.exec(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_([row.id for row in rows]))
+                        .values(published_at=func.now())
+                    )
+                return len(rows)
+        except _SendFailed as failure:
+            async with self._sessions() as session, session.begin():
+                await session.exec(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(failure.ids))
+                    .values(attempts=OutboxMessage.attempts + 1, last_error=str(failure.__cause__)[:500])
+                )
+            raise
+
+    async def _send(self, rows: list[OutboxMessage]) -> None:
+        try:
+            deliveries = []
+            for row in rows:
+                key, value, headers = to_kafka_message(
+                    event_id=str(row.id), source=self._source, event_type=row.event_type,
+                    subject=row.subject, time=row.created_at or datetime.now(timezone.utc), data=row.data,
+                )
+                deliveries.append(await self._producer.send(row.topic, value=value, key=key, headers=headers))
+            await asyncio.gather(*deliveries)
+        except Exception as error:
+            raise _SendFailed([row.id for row in rows]) from error
+
+    async def unpublished_count(self) -> int:
+        async with self._sessions() as session:
+            return (await session.exec(select(func.count()).where(OutboxMessage.published_at.is_(None)))).one()
+
+
+class _SendFailed(Exception):
+    def __init__(self, ids: list[uuid.UUID]):
+        super().__init__(f"{len(ids)} outbox rows not acknowledged by the broker")
+        self.ids = ids

@@ -1,0 +1,89 @@
+"""What a running service owns besides its routes: database, outbox relay, consumer, background tasks."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+
+from backbone.consumer import EventConsumer, Handler
+from backbone.db import create_engine, session_factory
+from backbone.kafka import broker_reachable, create_producer
+from backbone.outbox import OutboxRelay
+from backbone.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.engine = create_engine(settings.async_database_url)
+        self.sessions = session_factory(self.engine)
+        self.relay: OutboxRelay | None = None
+        self.consumer: EventConsumer | None = None
+        self._extra_tasks: list[Callable[[], Awaitable[None]]] = []
+        self._tasks: list[asyncio.Task] = []
+
+    @property
+    def source(self) -> str:
+        """ce_source of every event this service publishes."""
+        return f"/cla/{self.settings.service_name}"
+
+    def publish_events(self) -> "ServiceRuntime":
+        producer = create_producer(
+            self.settings.kafka_bootstrap_servers, self.settings.service_name, self.settings.kafka_enable_idempotence
+        )
+        self.relay = OutboxRelay(self.sessions, producer, self.source, self.settings.outbox_poll_seconds)
+        return self
+
+    def consume_events(
+        self, topics: list[str], handle: Handler, after_changes: Callable[[], Awaitable[None]] | None = None
+    ) -> "ServiceRuntime":
+        self.consumer = EventConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.settings.service_name,
+            topics=topics,
+            sessions=self.sessions,
+            handle=handle,
+            after_changes=after_changes,
+        )
+        return self
+
+    def run_in_background(self, task: Callable[[], Awaitable[None]]) -> "ServiceRuntime":
+        self._extra_tasks.append(task)
+        return self
+
+    def events_staged(self) -> None:
+        if self.relay:
+            self.relay.wake()
+
+    async def start(self) -> None:
+        loops = [self.relay.run] if self.relay else []
+        loops += [self.consumer.run] if self.consumer else []
+        self._tasks = [asyncio.create_task(loop()) for loop in loops + self._extra_tasks]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.relay and self.relay.started:
+            await self.relay.stop()
+        await self.engine.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": await self._database_reachable()}
+        clients = [self.relay.client if self.relay and self.relay.started else None]
+        if self.consumer:
+            clients.append(self.consumer.client)
+        checks["broker"] = all([c is not None and await broker_reachable(c) for c in clients])
+        return checks
+
+    async def _database_reachable(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await asyncio.wait_for(connection.execute(text("SELECT 1")), 2)
+            return True
+        except Exception as error:
+            log.warning("database not reachable: %s", error)
+            return False

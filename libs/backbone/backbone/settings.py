@@ -1,0 +1,45 @@
+"""Settings every service shares; each service subclasses ServiceSettings for its own."""
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Tokens for local runs and tests only: production refuses to start with this file.
+DEV_CLIENTS_FILE = Path(__file__).parent / "dev_clients.json"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    service_name: str
+    environment: Literal["local", "test", "production"] = "local"
+    database_url: str
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Apache Kafka supports the idempotent producer; some embedded brokers (Tansu) do not.
+    kafka_enable_idempotence: bool = True
+    api_clients_file: Path = DEV_CLIENTS_FILE
+    outbox_poll_seconds: float = 0.5
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self):
+        if self.environment == "production" and self.api_clients_file.resolve() == DEV_CLIENTS_FILE.resolve():
+            raise ValueError("API_CLIENTS_FILE must point at the production client list, not the development one")
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        return to_asyncpg_url(self.database_url)
+
+    def api_clients(self) -> list[dict]:
+        return json.loads(self.api_clients_file.read_text())
+
+
+def to_asyncpg_url(url: str) -> str:
+    """Accept plain postgresql:// URLs (as ops write them) and use the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    raise ValueError(f"not a PostgreSQL URL: {url}")

@@ -1,0 +1,1 @@
+"""Placements service: periods of care and placements, from the council's case system."""

@@ -1,0 +1,41 @@
+"""The placements service's own tables."""
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+from backbone.tables import AuditEntry, IdempotencyRecord, OutboxMessage  # noqa: F401  (same metadata)
+
+
+class Child(SQLModel, table=True):
+    __tablename__ = "children"
+    child_id: str = Field(primary_key=True)
+    date_of_birth: date
+
+
+class CarePeriod(SQLModel, table=True):
+    """A period of care: from becoming looked after to ceasing to be (SSDA903 episodes joined up)."""
+
+    __tablename__ = "care_periods"
+    care_period_id: str = Field(primary_key=True)
+    child_id: str = Field(foreign_key="children.child_id", index=True)
+    start_date: date
+    end_date: date | None = None
+    legal_status: str
+    reason_ceased: str | None = None
+    record_version: int = 1
+
+
+class Placement(SQLModel, table=True):
+    """A continuous period with the same carer(s)."""
+
+    __tablename__ = "placements"
+    placement_id: str = Field(primary_key=True)
+    care_period_id: str = Field(foreign_key="care_periods.care_period_id")
+    child_id: str = Field(foreign_key="children.child_id", index=True)
+    start_date: date
+    end_date: date | None = None
+    placement_type: str
+    provider: str | None = None
+    carer_id: str | None = None
+    record_version: int = 1
