@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := -e contracts -e libs/backbone -e services/placements -e services/health -e services/education \
+PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
 .PHONY: install run test unit integration bench contracts-check clean

@@ -4,7 +4,9 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -50,3 +52,10 @@ async def idempotent_write(
         after_commit()
         return JSONResponse(body, status)
     raise RuntimeError("idempotency key was taken and then vanished")
+
+
+def write_once(request: Request, client: ApiClient, key: str, body: BaseModel, write: Write):
+    """The usual partner write: idempotent under ``key``, and the outbox relay woken once it commits."""
+    runtime = request.app.state.runtime
+    payload = {"path": request.url.path, "body": body.model_dump(mode="json")}
+    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged)

@@ -139,3 +139,8 @@ class _SendFailed(Exception):
     def __init__(self, ids: list[uuid.UUID]):
         super().__init__(f"{len(ids)} outbox rows not acknowledged by the broker")
         self.ids = ids
+
+
+def publish(session: AsyncSession, event_type: str, data: dict) -> OutboxMessage:
+    """Stage an event about a child (keyed by its child_id, so one child's events stay in order)."""
+    return stage_event(session, event_type, data["child_id"], data)

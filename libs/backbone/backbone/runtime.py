@@ -73,7 +73,10 @@ class ServiceRuntime:
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": await self._database_reachable()}
-        clients = [self.relay.client if self.relay and self.relay.started else None]
+        # A client that has not connected yet (None) means the broker is not reachable yet.
+        clients = []
+        if self.relay:
+            clients.append(self.relay.client if self.relay.started else None)
         if self.consumer:
             clients.append(self.consumer.client)
         checks["broker"] = all([c is not None and await broker_reachable(c) for c in clients])

@@ -12,8 +12,8 @@ from backbone.auth import ApiClient, require_scope
 from backbone.clock import today
 from backbone.codes import code_list
 from backbone.errors import InputError
-from backbone.idempotency import idempotent_write
-from backbone.outbox import stage_event
+from backbone.idempotency import write_once
+from backbone.outbox import publish
 from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
 
 from placements_service import domain
@@ -59,17 +59,6 @@ async def _placements(session: AsyncSession, care_period_id: str) -> list[Placem
     return list((await session.exec(select(Placement).where(Placement.care_period_id == care_period_id))).all())
 
 
-def _publish(session: AsyncSession, event: tuple[str, dict]) -> None:
-    event_type, data = event
-    stage_event(session, event_type, data["child_id"], data)
-
-
-def _write(request: Request, client: ApiClient, key: str, body: StrictBody, write):
-    runtime = request.app.state.runtime
-    payload = {"path": request.url.path, "body": body.model_dump(mode="json")}
-    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged)
-
-
 @router.post("/children/{child_id}/care-periods", status_code=201)
 async def child_entered_care(
     child_id: ChildId, body: CarePeriodStart, request: Request, idempotency_key: IdempotencyKey,
@@ -91,11 +80,11 @@ async def child_entered_care(
             care_period_id=str(uuid.uuid4()), child_id=child_id, start_date=body.start_date, legal_status=body.legal_status
         )
         session.add(period)
-        _publish(session, domain.care_period_event(child, period))
+        publish(session, *domain.care_period_event(child, period))
         record_access(session, client, "write", "care_period", child_id, purpose)
         return 201, period.model_dump(mode="json")
 
-    return await _write(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, write)
 
 
 @router.post("/children/{child_id}/care-periods/{care_period_id}/end")
@@ -116,15 +105,15 @@ async def child_left_care(
                 placement.end_date = body.end_date
                 placement.record_version += 1
                 session.add(placement)
-                _publish(session, domain.placement_event(placement))
+                publish(session, *domain.placement_event(placement))
         period.end_date, period.reason_ceased = body.end_date, body.reason_ceased
         period.record_version += 1
         session.add(period)
-        _publish(session, domain.care_period_event(await session.get(Child, child_id), period))
+        publish(session, *domain.care_period_event(await session.get(Child, child_id), period))
         record_access(session, client, "write", "care_period", child_id, purpose)
         return 200, period.model_dump(mode="json")
 
-    return await _write(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, write)
 
 
 @router.post("/children/{child_id}/placements", status_code=201)
@@ -145,17 +134,17 @@ async def placement_started(
             replaced.end_date = body.start_date
             replaced.record_version += 1
             session.add(replaced)
-            _publish(session, domain.placement_event(replaced))
+            publish(session, *domain.placement_event(replaced))
         placement = Placement(
             placement_id=str(uuid.uuid4()), care_period_id=period.care_period_id, child_id=child_id,
             start_date=body.start_date, placement_type=body.placement_type, provider=body.provider, carer_id=body.carer_id,
         )
         session.add(placement)
-        _publish(session, domain.placement_event(placement))
+        publish(session, *domain.placement_event(placement))
         record_access(session, client, "write", "placement", child_id, purpose)
         return 201, placement.model_dump(mode="json")
 
-    return await _write(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, write)
 
 
 @router.post("/children/{child_id}/placements/{placement_id}/end")
@@ -171,11 +160,11 @@ async def placement_ended(
         placement.end_date = body.end_date
         placement.record_version += 1
         session.add(placement)
-        _publish(session, domain.placement_event(placement))
+        publish(session, *domain.placement_event(placement))
         record_access(session, client, "write", "placement", child_id, purpose)
         return 200, placement.model_dump(mode="json")
 
-    return await _write(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, write)
 
 
 @router.get("/children/{child_id}")

@@ -1,0 +1,63 @@
+"""A small, made-up demo data set posted through the partner APIs, so the KPIs show numbers.
+
+All children are fictional and identified only by pseudonymous ids (DEMO-001...). Dates are relative to
+today, so the figures look live whenever it is run. Deterministic: the same seed gives the same data.
+"""
+
+import random
+from datetime import date, timedelta
+
+from devstack.partners import Partner
+
+PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1"]
+
+
+def load(urls: dict[str, str], today: date, children: int = 40, seed: int = 903) -> int:
+    rng = random.Random(seed)
+    case_system = Partner(urls["placements"], "case-system")
+    health = Partner(urls["health"], "health-provider")
+    virtual_school = Partner(urls["education"], "virtual-school")
+    leaving_care = Partner(urls["leaving_care"], "leaving-care-team")
+    try:
+        for n in range(1, children + 1):
+            child = f"DEMO-{n:03d}"
+            entered = today - timedelta(days=rng.randint(20, 900))
+            born = entered - timedelta(days=rng.randint(200, 6000))
+            period = case_system.post_ok(f"/children/{child}/care-periods",
+                                         {"date_of_birth": born.isoformat(), "start_date": entered.isoformat(), "legal_status": "C2"},
+                                         key=f"demo-{child}-period")
+            day = entered
+            for move in range(rng.choice([1, 1, 1, 2, 2, 3, 4])):
+                case_system.post_ok(f"/children/{child}/placements",
+                                    {"start_date": day.isoformat(), "placement_type": rng.choice(PLACEMENT_TYPES),
+                                     "provider": rng.choice(["PR1", "PR1", "PR4"]), "carer_id": f"CARER-{rng.randint(1, 30)}"},
+                                    key=f"demo-{child}-placement-{move}")
+                day = min(today, day + timedelta(days=rng.randint(20, 200)))
+            iha = entered + timedelta(days=rng.choice([10, 18, 25, 27, 40]))
+            if iha <= today:
+                health.post_ok(f"/children/{child}/initial-health-assessments", {"completed_date": iha.isoformat()},
+                               key=f"demo-{child}-iha")
+            notified = entered + timedelta(days=rng.randint(0, 3))
+            if notified <= today:
+                virtual_school.post_ok(f"/children/{child}/virtual-school-notifications",
+                                       {"notified_date": notified.isoformat()}, key=f"demo-{child}-vs")
+                pep = notified + timedelta(days=rng.choice([7, 10, 12, 16, 30]))
+                if pep <= today:
+                    virtual_school.post_ok(f"/children/{child}/initial-peps", {"completed_date": pep.isoformat()},
+                                           key=f"demo-{child}-pep")
+            age_years = (today - born).days / 365.25
+            if age_years >= 16:
+                leaving_care.post_ok(f"/children/{child}/leaving-care-status",
+                                     {"status": "eligible", "effective_date": max(entered, born + timedelta(days=16 * 366)).isoformat()},
+                                     key=f"demo-{child}-status")
+                if rng.random() < 0.8:
+                    leaving_care.post_ok(f"/children/{child}/adviser-allocations",
+                                         {"role": "personal_adviser", "start_date": today.isoformat()}, key=f"demo-{child}-pa")
+            if rng.random() < 0.15 and period["start_date"] < (today - timedelta(days=60)).isoformat():
+                case_system.post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end",
+                                    {"end_date": today.isoformat(), "reason_ceased": rng.choice(["E13", "E11", "E41"])},
+                                    key=f"demo-{child}-left")
+        return children
+    finally:
+        for partner in (case_system, health, virtual_school, leaving_care):
+            partner.close()

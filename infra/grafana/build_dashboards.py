@@ -1,0 +1,167 @@
+"""Grafana dashboards as code. Writes infra/grafana/dashboards/corporate-parenting.json.
+
+    python infra/grafana/build_dashboards.py
+
+The JSON is committed (Grafana provisions it from disk) and a test checks it matches this script, so edit
+here and regenerate rather than editing the JSON or saving from the Grafana UI. Standard library only.
+"""
+
+import json
+from pathlib import Path
+
+OUTPUT = Path(__file__).parent / "dashboards" / "corporate-parenting.json"
+
+# Provisioned with this uid in infra/grafana/provisioning/datasources/prometheus.yml.
+DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+
+# (KPI id, title, is a percentage). Ids are the `kpi` label on the indicators service's gauges (docs: kpis.md).
+KPIS = [
+    ("cla_count", "Children looked after", False),
+    ("placement_stability_3plus", "3 or more placements in 12 months", True),
+    ("iha_within_20_working_days", "Initial health assessments within 20 working days", True),
+    ("pep_initial_on_time", "Initial PEPs on time", True),
+    ("pa_allocated", "Care leavers with a personal adviser", True),
+]
+
+# Compose service names; each is its own Prometheus job (infra/prometheus/prometheus.yml).
+SERVICES = ["placements", "health", "education", "leaving-care", "indicators"]
+
+# Scrapes and health probes would swamp the partner traffic the operations row is about.
+NOT_OPERATIONS = 'route!~"/metrics|/health/.*"'
+
+# A KPI whose denominator is 0 has no value ("no data"), never 0% or 100%.
+NO_DATA_MAPPING = {"type": "special", "options": {"match": "nan", "result": {"text": "no data"}}}
+
+
+def target(ref_id: str, expr: str, legend: str) -> dict:
+    return {"refId": ref_id, "datasource": DATASOURCE, "expr": expr, "legendFormat": legend}
+
+
+def kpi_stat(panel_id: int, kpi: str, title: str, percent: bool, grid: dict) -> dict:
+    """Latest value, with numerator and denominator beside a percentage."""
+    targets = [target("A", f'cla_kpi_value{{kpi="{kpi}"}}', "value")]
+    overrides = []
+    if percent:
+        targets += [
+            target("B", f'cla_kpi_numerator{{kpi="{kpi}"}}', "numerator"),
+            target("C", f'cla_kpi_denominator{{kpi="{kpi}"}}', "denominator"),
+        ]
+        overrides.append({
+            "matcher": {"id": "byFrameRefID", "options": "A"},
+            "properties": [{"id": "unit", "value": "percent"}, {"id": "decimals", "value": 1}],
+        })
+    return {
+        "id": panel_id,
+        "type": "stat",
+        "title": title,
+        "description": f"KPI `{kpi}`",
+        "datasource": DATASOURCE,
+        "gridPos": grid,
+        "targets": targets,
+        "fieldConfig": {
+            "defaults": {
+                "unit": "none",
+                "decimals": 0,
+                "noValue": "no data",
+                "mappings": [NO_DATA_MAPPING],
+                "color": {"mode": "fixed", "fixedColor": "text"},
+            },
+            "overrides": overrides,
+        },
+        "options": {
+            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+            "textMode": "value_and_name",
+            "colorMode": "none",
+            "graphMode": "none",
+            "justifyMode": "auto",
+            "orientation": "vertical",
+        },
+    }
+
+
+def timeseries(panel_id: int, title: str, targets: list[dict], unit: str, grid: dict, **axis) -> dict:
+    return {
+        "id": panel_id,
+        "type": "timeseries",
+        "title": title,
+        "datasource": DATASOURCE,
+        "gridPos": grid,
+        "targets": targets,
+        "fieldConfig": {"defaults": {"unit": unit, "noValue": "no data", **axis}, "overrides": []},
+        "options": {"legend": {"displayMode": "list", "placement": "bottom"}, "tooltip": {"mode": "multi"}},
+    }
+
+
+def row(panel_id: int, title: str, y: int) -> dict:
+    return {"id": panel_id, "type": "row", "title": title, "collapsed": False, "panels": [],
+            "gridPos": {"x": 0, "y": y, "w": 24, "h": 1}}
+
+
+def build() -> dict:
+    panels: list[dict] = []
+    y = 0
+
+    def next_id() -> int:
+        return len(panels) + 1
+
+    panels.append(row(next_id(), "Key performance indicators", y))
+    y += 1
+    for kpi, title, percent in KPIS:
+        panels.append(kpi_stat(next_id(), kpi, title, percent, {"x": 0, "y": y, "w": 6, "h": 6}))
+        axis = {"min": 0, "max": 100} if percent else {"min": 0}
+        panels.append(timeseries(
+            next_id(), title, [target("A", f'cla_kpi_value{{kpi="{kpi}"}}', title)],
+            "percent" if percent else "none", {"x": 6, "y": y, "w": 18, "h": 6}, **axis,
+        ))
+        y += 6
+
+    panels.append(row(next_id(), "Operations", y))
+    y += 1
+    for service in SERVICES:
+        selector = f'job="{service}", {NOT_OPERATIONS}'
+        panels.append(timeseries(
+            next_id(), f"{service}: requests per second by route",
+            [target("A", f"sum by (method, route) (rate(http_request_duration_seconds_count{{{selector}}}[$__rate_interval]))",
+                    "{{method}} {{route}}")],
+            "reqps", {"x": 0, "y": y, "w": 12, "h": 8},
+        ))
+        panels.append(timeseries(
+            next_id(), f"{service}: p99 latency by route",
+            [target("A", "histogram_quantile(0.99, sum by (method, route, le) "
+                         f"(rate(http_request_duration_seconds_bucket{{{selector}}}[$__rate_interval])))",
+                    "{{method}} {{route}}")],
+            "s", {"x": 12, "y": y, "w": 12, "h": 8},
+        ))
+        y += 8
+    panels.append(timeseries(
+        next_id(), "indicators: events applied per second by type",
+        [target("A", 'sum by (event_type) (rate(cla_events_applied_total{job="indicators"}[$__rate_interval]))',
+                "{{event_type}}")],
+        "short", {"x": 0, "y": y, "w": 24, "h": 8},
+    ))
+
+    return {
+        "uid": "corporate-parenting",
+        "title": "Corporate parenting: children looked after",
+        "description": "Live KPIs for children looked after, and the health of the services behind them.",
+        "tags": ["cla", "kpi"],
+        "editable": False,
+        "schemaVersion": 39,
+        "version": 1,
+        "time": {"from": "now-30d", "to": "now"},
+        "refresh": "1m",
+        "timezone": "browser",
+        "annotations": {"list": []},
+        "templating": {"list": []},
+        "panels": panels,
+    }
+
+
+def render() -> str:
+    return json.dumps(build(), indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(render())
+    print(f"wrote {OUTPUT}")

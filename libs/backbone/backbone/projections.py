@@ -1,0 +1,21 @@
+"""Projection writes that tolerate duplicate and out-of-order delivery."""
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+async def upsert_latest(session: AsyncSession, table: Table, values: dict) -> None:
+    """Insert a record's state, or replace the stored one only if this one has a higher record_version.
+
+    Events carry the whole record as it now stands with its version, so an older event arriving late never
+    overwrites a newer state, and a repeated one changes nothing.
+    """
+    keys = [c.name for c in table.primary_key.columns]
+    statement = insert(table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in values if name not in keys},
+        where=table.c.record_version < statement.excluded.record_version,
+    )
+    await session.exec(statement)

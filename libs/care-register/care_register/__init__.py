@@ -1,0 +1,68 @@
+"""Who is and was looked after, learned from the placements service's events.
+
+Health, education and leaving care need to know a child exists, when they entered care and their date of
+birth. They learn it from the placements topic (never from the placements database) into these tables.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backbone.events import Event
+from backbone.projections import upsert_latest
+
+PLACEMENTS_TOPIC = "placements"
+_CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1"}
+
+
+class KnownCarePeriod(SQLModel, table=True):
+    __tablename__ = "known_care_periods"
+    care_period_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    date_of_birth: date
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+def create_tables_v1() -> None:
+    """For a service's Alembic migration."""
+    op.create_table(
+        "known_care_periods",
+        sa.Column("care_period_id", sa.String(), primary_key=True),
+        sa.Column("child_id", sa.String(), nullable=False, index=True),
+        sa.Column("date_of_birth", sa.Date(), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("record_version", sa.Integer(), nullable=False),
+    )
+
+
+async def learn(session: AsyncSession, event: Event) -> None:
+    """Consumer handler for the placements topic; other placements events are not needed here."""
+    if event.type not in _CARE_PERIOD_EVENTS:
+        return
+    d = event.data
+    await upsert_latest(session, KnownCarePeriod.__table__, {
+        "care_period_id": d["care_period_id"],
+        "child_id": d["child_id"],
+        "date_of_birth": date.fromisoformat(d["date_of_birth"]),
+        "start_date": date.fromisoformat(d["start_date"]),
+        "end_date": date.fromisoformat(d["end_date"]) if d["end_date"] else None,
+        "record_version": d["record_version"],
+    })
+
+
+async def care_periods(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
+    result = await session.exec(
+        select(KnownCarePeriod).where(KnownCarePeriod.child_id == child_id).order_by(KnownCarePeriod.start_date)
+    )
+    return list(result.all())
+
+
+def period_on(periods: list[KnownCarePeriod], day: date) -> KnownCarePeriod | None:
+    """The period of care that includes ``day``, if any."""
+    return next((p for p in periods if p.start_date <= day and (p.end_date is None or day <= p.end_date)), None)

@@ -1,0 +1,1 @@
+"""Education service: Virtual School notifications and Personal Education Plans."""

@@ -1,0 +1,17 @@
+"""Composition root. Run with `uvicorn --factory education_service.main:create_app`."""
+
+import care_register
+from backbone.http import create_service_app
+from backbone.runtime import ServiceRuntime
+
+from education_service.api import router
+from education_service.settings import Settings
+
+
+def create_app(settings: Settings | None = None):
+    runtime = (
+        ServiceRuntime(settings or Settings())
+        .publish_events()
+        .consume_events([care_register.PLACEMENTS_TOPIC], care_register.learn)
+    )
+    return create_service_app(runtime, "Education service", lambda app: app.include_router(router))

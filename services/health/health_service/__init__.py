@@ -1,0 +1,1 @@
+"""Health service: health assessments from the community health provider."""

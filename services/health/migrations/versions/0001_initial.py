@@ -1,0 +1,34 @@
+"""Initial health assessments; known periods of care; outbox, audit log, idempotency keys, consumer tables.
+
+Revision ID: 0001
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import care_register
+from backbone.migrations import create_audit_log_v1, create_consumer_tables_v1, create_idempotency_keys_v1, create_outbox_v1
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "initial_health_assessments",
+        sa.Column("assessment_id", sa.String(), primary_key=True),
+        sa.Column("child_id", sa.String(), nullable=False, index=True),
+        sa.Column("care_period_id", sa.String(), nullable=False, unique=True),
+        sa.Column("completed_date", sa.Date(), nullable=False),
+        sa.Column("record_version", sa.Integer(), nullable=False),
+    )
+    care_register.create_tables_v1()
+    create_outbox_v1()
+    create_audit_log_v1()
+    create_idempotency_keys_v1()
+    create_consumer_tables_v1()
+
+
+def downgrade() -> None:
+    raise NotImplementedError("roll forward with a new migration")

@@ -1,0 +1,1 @@
+"""Indicators service: consumes every domain event and keeps the KPIs live."""

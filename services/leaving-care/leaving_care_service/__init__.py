@@ -1,0 +1,1 @@
+"""Leaving-care service: care leaver status and personal advisers."""

@@ -1,0 +1,177 @@
+"""The deployment files: Dockerfiles, docker-compose.yml, Prometheus and Grafana configuration.
+
+No Docker engine is needed. promtool and docker-compose (Debian's `prometheus` and `docker-compose`
+packages) are used when installed; otherwise those checks are skipped.
+"""
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+PROMETHEUS_CONFIG = ROOT / "infra/prometheus/prometheus.yml"
+GRAFANA = ROOT / "infra/grafana"
+DASHBOARD = GRAFANA / "dashboards/corporate-parenting.json"
+
+# Compose service (also its directory under services/ and its Prometheus job) -> Python package, database.
+SERVICES = {
+    "placements": ("placements_service", "placements"),
+    "health": ("health_service", "health"),
+    "education": ("education_service", "education"),
+    "leaving-care": ("leaving_care_service", "leaving_care"),
+    "indicators": ("indicators_service", "indicators"),
+}
+KPI_IDS = ["cla_count", "placement_stability_3plus", "iha_within_20_working_days", "pep_initial_on_time", "pa_allocated"]
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_dashboards", GRAFANA / "build_dashboards.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def dashboard() -> dict:
+    return json.loads(DASHBOARD.read_text())
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def expressions(panel: dict) -> list[str]:
+    return [t["expr"] for t in panel.get("targets", [])]
+
+
+def require(binary: str) -> str:
+    path = shutil.which(binary)
+    if not path:
+        pytest.skip(f"{binary} is not on PATH (Debian package: {'prometheus' if binary == 'promtool' else binary})")
+    return path
+
+
+def test_committed_dashboard_is_what_the_builder_produces():
+    assert dashboard() == load_builder().build(), "run: python infra/grafana/build_dashboards.py"
+
+
+def test_every_kpi_has_a_stat_and_a_time_series_panel():
+    for kpi in KPI_IDS:
+        selector = f'kpi="{kpi}"'
+        types = {p["type"] for p in dashboard()["panels"] if any(selector in e for e in expressions(p))}
+        assert {"stat", "timeseries"} <= types, kpi
+
+
+def test_percentage_stats_show_numerator_and_denominator():
+    for panel in dashboard()["panels"]:
+        if panel["type"] == "stat" and 'kpi="cla_count"' not in expressions(panel)[0]:
+            metrics = {e.split("{")[0] for e in expressions(panel)}
+            assert metrics == {"cla_kpi_value", "cla_kpi_numerator", "cla_kpi_denominator"}, panel["title"]
+
+
+def test_operations_row_covers_every_service():
+    text = json.dumps(dashboard())
+    for service in SERVICES:
+        assert f'job=\\"{service}\\"' in text, service
+    assert "http_request_duration_seconds_bucket" in text and "cla_events_applied_total" in text
+
+
+def test_dashboard_uses_the_provisioned_datasource_uid():
+    provisioned = yaml.safe_load((GRAFANA / "provisioning/datasources/prometheus.yml").read_text())
+    uid = provisioned["datasources"][0]["uid"]
+    for panel in dashboard()["panels"]:
+        if panel["type"] != "row":
+            assert panel["datasource"]["uid"] == uid, panel["title"]
+            assert all(t["datasource"]["uid"] == uid for t in panel["targets"]), panel["title"]
+
+
+def test_compose_has_the_services_and_the_infrastructure():
+    services = compose()["services"]
+    assert set(SERVICES) | {"kafka", "kafka-init", "postgres", "prometheus", "grafana"} <= set(services)
+    for name, (_, database) in SERVICES.items():
+        service = services[name]
+        assert service["build"] == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
+        assert service["environment"]["DATABASE_URL"].endswith(f"@postgres:5432/{database}")
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_postgres_init_creates_every_service_database():
+    sql = (ROOT / "infra/postgres/create-databases.sql").read_text()
+    created = set(re.findall(r"CREATE DATABASE (\w+);", sql))
+    assert created == {database for _, database in SERVICES.values()}
+
+
+def test_prometheus_scrapes_every_service():
+    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    targets = {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
+    assert targets == {f"{name}:8000" for name in SERVICES}
+
+
+def test_each_service_has_a_dockerfile_for_its_package():
+    for name, (package, _) in SERVICES.items():
+        text = (ROOT / "services" / name / "Dockerfile").read_text()
+        assert f"--factory {package}.main:create_app" in text, name
+        assert f"alembic -c services/{name}/alembic.ini upgrade head" in text, name
+        assert re.search(r"^USER (?!root)\S+", text, re.MULTILINE), f"{name} must not run as root"
+
+
+def local_packages() -> dict[str, tuple[str, list[str]]]:
+    """Project name -> (directory, the project names it depends on), for every package in this repository."""
+    found = {}
+    for pyproject in [ROOT / "contracts/pyproject.toml", *ROOT.glob("libs/*/pyproject.toml"), *ROOT.glob("services/*/pyproject.toml")]:
+        project = tomllib.loads(pyproject.read_text())["project"]
+        names = [re.match(r"[A-Za-z0-9._-]+", d).group(0).lower() for d in project.get("dependencies", [])]
+        found[project["name"].lower()] = (pyproject.parent.relative_to(ROOT).as_posix(), names)
+    return found
+
+
+def test_each_image_installs_exactly_the_local_packages_its_service_needs():
+    # A local package left out would be looked up on PyPI, where anyone could have published that name.
+    local = local_packages()
+    for name in SERVICES:
+        wanted, queue = set(), [n for n, (d, _) in local.items() if d == f"services/{name}"]
+        while queue:
+            directory, dependencies = local[queue.pop()]
+            wanted.add(f"./{directory}")
+            queue += [d for d in dependencies if d in local and f"./{local[d][0]}" not in wanted]
+        text = (ROOT / "services" / name / "Dockerfile").read_text()
+        installed = re.search(r"pip install --no-cache-dir -c constraints.txt (.+)$", text, re.MULTILINE).group(1).split()
+        assert set(installed) == wanted, name
+        for directory in wanted:
+            assert f"COPY {directory[2:]}/ {directory[2:]}/" in text, (name, directory)
+
+
+def test_example_clients_file_has_the_shape_the_services_read():
+    for client in json.loads((ROOT / "infra/clients/clients.example.json").read_text()):
+        assert re.fullmatch(r"[0-9a-f]{64}", client["token_sha256"]) and client["client_id"] and client["scopes"]
+
+
+def test_promtool_accepts_the_prometheus_config():
+    promtool = require("promtool")
+    result = subprocess.run([promtool, "check", "config", str(PROMETHEUS_CONFIG)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dashboard_queries_are_valid_promql(tmp_path):
+    promtool = require("promtool")
+    # promtool parses PromQL in rule files; Grafana's $__rate_interval becomes a plain duration.
+    exprs = sorted({e.replace("$__rate_interval", "5m") for p in dashboard()["panels"] for e in expressions(p)})
+    rules = {"groups": [{"name": "dashboard", "rules": [{"record": f"q:{i}", "expr": e} for i, e in enumerate(exprs)]}]}
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump(rules))
+    result = subprocess.run([promtool, "check", "rules", str(tmp_path / "rules.yml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docker_compose_accepts_the_compose_file():
+    docker_compose = require("docker-compose")
+    result = subprocess.run(
+        [docker_compose, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
