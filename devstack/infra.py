@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +109,16 @@ def service_env(service: Service, database_server: str, bootstrap: str, database
     }
 
 
+def run_blocking(coroutine):
+    """Run a coroutine to completion from sync code, even when an event loop is already running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def prepare_databases(database_server: str, prefix: str = "") -> dict[str, str]:
     """Create and migrate every service's database; returns service name -> database URL."""
     names = {s.name: f"{prefix}{s.database}" for s in SERVICES}
-    asyncio.run(create_databases(database_server, list(names.values())))
+    run_blocking(create_databases(database_server, list(names.values())))
     urls = {}
     for service in SERVICES:
         urls[service.name] = f"{database_server}/{names[service.name]}"

@@ -1,0 +1,63 @@
+"""Test fixtures: a real PostgreSQL and a real Kafka-protocol broker for the session, and the running services.
+
+TEST_DATABASE_URL / TEST_KAFKA_BOOTSTRAP_SERVERS point the tests at existing servers instead.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from devstack.infra import EmbeddedKafka, EmbeddedPostgres, create_databases, free_port, migrate, run_blocking
+from devstack.services import SERVICES
+
+
+@pytest.fixture(scope="session")
+def database_server():
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url
+        return
+    folder = Path(tempfile.mkdtemp(prefix="cla-test-pg-"))
+    postgres = EmbeddedPostgres(folder / "data", free_port()).start()
+    yield postgres.url
+    postgres.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap():
+    if bootstrap := os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS"):
+        yield bootstrap
+        return
+    kafka = EmbeddedKafka()
+    yield kafka.bootstrap_servers
+    kafka.stop()
+
+
+@pytest.fixture(scope="session")
+def make_database(database_server):
+    """Create and migrate a fresh database for one service under a name of the test's choosing."""
+
+    def make(service_name: str, database: str) -> str:
+        service = next(s for s in SERVICES if s.name == service_name)
+        run_blocking(create_databases(database_server, [database]))
+        url = f"{database_server}/{database}"
+        migrate(service, url)
+        return url
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def stack(database_server, kafka_bootstrap, tmp_path_factory):
+    """The five services running as processes against the test servers."""
+    from devstack.stack import ServiceStack
+
+    running = ServiceStack(
+        database_server, kafka_bootstrap, tmp_path_factory.mktemp("logs"),
+        ports={s.name: free_port() for s in SERVICES}, database_prefix="stack_",
+    ).start()
+    yield running
+    running.stop()
