@@ -124,8 +124,10 @@ async def replay_topics(*, bootstrap_servers: str, topics: list[str], sessions: 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        await consumer.topics()  # load metadata for every topic
-        partitions = [tp for topic in topics for tp in _topic_partitions(consumer, topic)]
+        cluster = await consumer._client.fetch_all_metadata()  # aiokafka has no public call for partitions of unsubscribed topics
+        partitions = [
+            TopicPartition(topic, p) for topic in topics for p in sorted(cluster.partitions_for_topic(topic) or ())
+        ]
         if not partitions:
             return 0
         consumer.assign(partitions)
@@ -145,6 +147,3 @@ async def replay_topics(*, bootstrap_servers: str, topics: list[str], sessions: 
     finally:
         await consumer.stop()
 
-
-def _topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    return [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]

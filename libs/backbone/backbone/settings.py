@@ -25,8 +25,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):
-        if self.environment == "production" and self.api_clients_file.resolve() == DEV_CLIENTS_FILE.resolve():
-            raise ValueError("API_CLIENTS_FILE must point at the production client list, not the development one")
+        if self.environment == "production" and any("dev_token_hint" in c for c in self.api_clients()):
+            raise ValueError("API_CLIENTS_FILE holds development tokens: production needs its own client list")
         return self
 
     @property

@@ -1,0 +1,33 @@
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from backbone.auth import ClientRegistry
+from backbone.settings import DEV_CLIENTS_FILE, ServiceSettings, to_asyncpg_url
+
+
+def test_production_refuses_the_development_tokens(tmp_path):
+    with pytest.raises(ValidationError, match="development tokens"):
+        ServiceSettings(service_name="x", database_url="postgresql://h/db", environment="production")
+    copy = tmp_path / "clients.json"
+    copy.write_text(DEV_CLIENTS_FILE.read_text())  # a copy of the dev list is refused too
+    with pytest.raises(ValidationError):
+        ServiceSettings(service_name="x", database_url="postgresql://h/db", environment="production", api_clients_file=copy)
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps([{"client_id": "c", "token_sha256": "0" * 64, "scopes": []}]))
+    assert ServiceSettings(service_name="x", database_url="postgresql://h/db", environment="production", api_clients_file=real)
+
+
+def test_plain_postgres_urls_use_asyncpg():
+    assert to_asyncpg_url("postgresql://u:p@h:5432/db") == "postgresql+asyncpg://u:p@h:5432/db"
+    with pytest.raises(ValueError):
+        to_asyncpg_url("mysql://h/db")
+
+
+def test_tokens_are_checked_against_their_hashes():
+    registry = ClientRegistry(json.loads(DEV_CLIENTS_FILE.read_text()))
+    client = registry.authenticate("dev-health-provider-token")
+    assert client.client_id == "health-provider" and "health:write" in client.scopes
+    assert "placements:write" not in client.scopes
+    assert registry.authenticate("dev-health-provider-tokenX") is None
