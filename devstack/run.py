@@ -62,7 +62,8 @@ def main() -> None:
 def show(stack: ServiceStack) -> None:
     print("\nServices (OpenAPI docs at /docs, readiness at /health/ready, Prometheus metrics at /metrics):")
     for service in SERVICES:
-        print(f"  {service.name:<13} {stack.url(service.name)}")
+        ready = httpx.get(f"{stack.url(service.name)}/health/ready").json()["status"]
+        print(f"  {service.name:<13} {stack.url(service.name):<24} {ready}")
     token = DEV_TOKENS["performance-team"]
     kpis = httpx.get(f"{stack.url('indicators')}/kpis", headers={"Authorization": f"Bearer {token}"}).json()
     print(f"\nKPIs today (curl -H 'Authorization: Bearer {token}' {stack.url('indicators')}/kpis):")
