@@ -11,6 +11,7 @@ from alembic import op
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backbone.errors import InputError
 from backbone.events import Event
 from backbone.projections import upsert_latest
 
@@ -66,3 +67,20 @@ async def care_periods(session: AsyncSession, child_id: str) -> list[KnownCarePe
 def period_on(periods: list[KnownCarePeriod], day: date) -> KnownCarePeriod | None:
     """The period of care that includes ``day``, if any."""
     return next((p for p in periods if p.start_date <= day and (p.end_date is None or day <= p.end_date)), None)
+
+
+async def require_known_child(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
+    """The child's periods of care; an InputError when the placements service has recorded none."""
+    periods = await care_periods(session, child_id)
+    if not periods:
+        raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
+    return periods
+
+
+async def require_period_started_by(session: AsyncSession, child_id: str, day: date, field: str) -> KnownCarePeriod:
+    """The period of care a record dated ``day`` belongs to: the latest one that had started by then."""
+    periods = await require_known_child(session, child_id)
+    started = [p for p in periods if p.start_date <= day]
+    if not started:
+        raise InputError(field, f"{day} is before the child entered care ({periods[0].start_date})")
+    return started[-1]

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import care_register
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.clock import today
+from backbone.clock import not_in_future
 from backbone.errors import InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
@@ -41,15 +41,8 @@ async def virtual_school_notified(
     """The Virtual School was notified that the child became looked after."""
 
     async def write(session: AsyncSession):
-        if body.notified_date > today():
-            raise InputError("notified_date", f"{body.notified_date} is in the future")
-        periods = await care_register.care_periods(session, child_id)
-        if not periods:
-            raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
-        started = [p for p in periods if p.start_date <= body.notified_date]
-        if not started:
-            raise InputError("notified_date", f"{body.notified_date} is before the child entered care ({periods[0].start_date})")
-        period = started[-1]
+        not_in_future("notified_date", body.notified_date)
+        period = await care_register.require_period_started_by(session, child_id, body.notified_date, "notified_date")
         already = (await session.exec(
             select(VirtualSchoolNotification).where(VirtualSchoolNotification.care_period_id == period.care_period_id)
         )).first()
@@ -81,10 +74,8 @@ async def initial_pep_completed(
     """The child's initial Personal Education Plan was completed (answers the latest notification before it)."""
 
     async def write(session: AsyncSession):
-        if body.completed_date > today():
-            raise InputError("completed_date", f"{body.completed_date} is in the future")
-        if not await care_register.care_periods(session, child_id):
-            raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
+        not_in_future("completed_date", body.completed_date)
+        await care_register.require_known_child(session, child_id)
         notification = (await session.exec(
             select(VirtualSchoolNotification)
             .where(VirtualSchoolNotification.child_id == child_id, VirtualSchoolNotification.notified_date <= body.completed_date)

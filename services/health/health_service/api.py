@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import care_register
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.clock import today
+from backbone.clock import not_in_future
 from backbone.errors import InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
@@ -35,15 +35,8 @@ async def initial_health_assessment_completed(
     """The Initial Health Assessment for the child's period of care was completed."""
 
     async def write(session: AsyncSession):
-        if body.completed_date > today():
-            raise InputError("completed_date", f"{body.completed_date} is in the future")
-        periods = await care_register.care_periods(session, child_id)
-        if not periods:
-            raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
-        started = [p for p in periods if p.start_date <= body.completed_date]
-        if not started:
-            raise InputError("completed_date", f"{body.completed_date} is before the child entered care ({periods[0].start_date})")
-        period = started[-1]  # the period of care this assessment belongs to
+        not_in_future("completed_date", body.completed_date)
+        period = await care_register.require_period_started_by(session, child_id, body.completed_date, "completed_date")
         existing = (await session.exec(
             select(InitialHealthAssessment).where(InitialHealthAssessment.care_period_id == period.care_period_id)
         )).first()

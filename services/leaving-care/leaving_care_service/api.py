@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import care_register
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.clock import today
+from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.errors import InputError
 from backbone.idempotency import write_once
@@ -42,11 +42,8 @@ class AllocationEnded(StrictBody):
 
 
 async def _check_known_child(session: AsyncSession, child_id: str, field: str, day: date) -> None:
-    if day > today():
-        raise InputError(field, f"{day} is in the future")
-    periods = await care_register.care_periods(session, child_id)
-    if not periods:
-        raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
+    not_in_future(field, day)
+    periods = await care_register.require_known_child(session, child_id)
     if day < periods[0].date_of_birth:
         raise InputError(field, f"{day} is before the young person's date of birth")
 
@@ -116,8 +113,7 @@ async def adviser_allocation_ended(
             raise InputError("allocation_id", "no such allocation for this young person", "path")
         if allocation.end_date is not None:
             raise InputError("allocation_id", f"this allocation already ended on {allocation.end_date}", "path")
-        if body.end_date > today():
-            raise InputError("end_date", f"{body.end_date} is in the future")
+        not_in_future("end_date", body.end_date)
         if body.end_date < allocation.start_date:
             raise InputError("end_date", f"{body.end_date} is before the allocation started ({allocation.start_date})")
         allocation.end_date = body.end_date

@@ -9,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.clock import today
 from backbone.codes import code_list
 from backbone.errors import InputError
 from backbone.idempotency import write_once
@@ -70,7 +69,7 @@ async def child_entered_care(
         child = await session.get(Child, child_id)
         periods = await _periods(session, child_id)
         domain.check_care_period_start(
-            date_of_birth=body.date_of_birth, start_date=body.start_date, today=today(), child=child, periods=periods
+            date_of_birth=body.date_of_birth, start_date=body.start_date, child=child, periods=periods
         )
         if child is None:
             child = Child(child_id=child_id, date_of_birth=body.date_of_birth)
@@ -99,7 +98,7 @@ async def child_left_care(
         if period is None or period.child_id != child_id:
             raise InputError("care_period_id", "no such period of care for this child", "path")
         placements = await _placements(session, care_period_id)
-        domain.check_care_period_end(period=period, end_date=body.end_date, today=today(), placements=placements)
+        domain.check_care_period_end(period=period, end_date=body.end_date, placements=placements)
         for placement in placements:
             if placement.end_date is None:
                 placement.end_date = body.end_date
@@ -129,7 +128,7 @@ async def placement_started(
             raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
         period = domain.open_period(periods)
         placements = await _placements(session, period.care_period_id) if period else []
-        replaced = domain.check_placement_start(period=period, start_date=body.start_date, today=today(), placements=placements)
+        replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
         if replaced:
             replaced.end_date = body.start_date
             replaced.record_version += 1
@@ -156,7 +155,7 @@ async def placement_ended(
         placement = await session.get(Placement, placement_id)
         if placement is None or placement.child_id != child_id:
             raise InputError("placement_id", "no such placement for this child", "path")
-        domain.check_placement_end(placement=placement, end_date=body.end_date, today=today())
+        domain.check_placement_end(placement=placement, end_date=body.end_date)
         placement.end_date = body.end_date
         placement.record_version += 1
         session.add(placement)

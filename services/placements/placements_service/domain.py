@@ -5,6 +5,7 @@ Each check raises InputError naming the field and the reason, before anything is
 
 from datetime import date
 
+from backbone.clock import not_in_future
 from backbone.errors import InputError
 
 from placements_service.models import CarePeriod, Child, Placement
@@ -15,16 +16,11 @@ PLACEMENT_STARTED = "uk.cla.placements.placement-started.v1"
 PLACEMENT_ENDED = "uk.cla.placements.placement-ended.v1"
 
 
-def not_in_future(field: str, value: date, today: date) -> None:
-    if value > today:
-        raise InputError(field, f"{value} is in the future")
-
-
 def check_care_period_start(
-    *, date_of_birth: date, start_date: date, today: date, child: Child | None, periods: list[CarePeriod]
+    *, date_of_birth: date, start_date: date, child: Child | None, periods: list[CarePeriod]
 ) -> None:
-    not_in_future("date_of_birth", date_of_birth, today)
-    not_in_future("start_date", start_date, today)
+    not_in_future("date_of_birth", date_of_birth)
+    not_in_future("start_date", start_date)
     if start_date < date_of_birth:
         raise InputError("start_date", f"{start_date} is before the child's date of birth {date_of_birth}")
     if child and child.date_of_birth != date_of_birth:
@@ -36,8 +32,8 @@ def check_care_period_start(
             raise InputError("start_date", f"overlaps period {period.care_period_id}, which ended {period.end_date}")
 
 
-def check_care_period_end(*, period: CarePeriod, end_date: date, today: date, placements: list[Placement]) -> None:
-    not_in_future("end_date", end_date, today)
+def check_care_period_end(*, period: CarePeriod, end_date: date, placements: list[Placement]) -> None:
+    not_in_future("end_date", end_date)
     if period.end_date is not None:
         raise InputError("care_period_id", f"this period of care already ended on {period.end_date}")
     if end_date < period.start_date:
@@ -52,10 +48,10 @@ def open_period(periods: list[CarePeriod]) -> CarePeriod | None:
 
 
 def check_placement_start(
-    *, period: CarePeriod | None, start_date: date, today: date, placements: list[Placement]
+    *, period: CarePeriod | None, start_date: date, placements: list[Placement]
 ) -> Placement | None:
     """Validates a new placement; returns the open placement it replaces (ended on the new start date), if any."""
-    not_in_future("start_date", start_date, today)
+    not_in_future("start_date", start_date)
     if period is None:
         raise InputError("child_id", "the child has no open period of care: record that they entered care first")
     if start_date < period.start_date:
@@ -70,8 +66,8 @@ def check_placement_start(
     return current
 
 
-def check_placement_end(*, placement: Placement, end_date: date, today: date) -> None:
-    not_in_future("end_date", end_date, today)
+def check_placement_end(*, placement: Placement, end_date: date) -> None:
+    not_in_future("end_date", end_date)
     if placement.end_date is not None:
         raise InputError("placement_id", f"this placement already ended on {placement.end_date}")
     if end_date < placement.start_date:
