@@ -141,6 +141,12 @@ def bench_freshness(stack: ServiceStack, samples: int, already_in_care: int, giv
         print(f"  no sample arrived; timeouts (> {give_up:.0f} s): {timeouts}")
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(all CPU time, steal) from /proc/stat: steal is time the hypervisor ran other guests instead of us."""
+    fields = [int(f) for f in open("/proc/stat").readline().split()[1:9]]
+    return sum(fields), fields[7]
+
+
 def print_machine(database_server: str) -> None:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
     memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
@@ -186,8 +192,12 @@ def main() -> None:
         started.append(stack)  # before start(): a failed start still stops the processes it launched
         stack.start()
         print(f"  stack     5 services ready in {time.monotonic() - began:.1f} s (broker {kafka.bootstrap_servers})")
+        total, steal = cpu_ticks()
         in_care = bench_writes(stack.url("placements"), args.writes, args.workers, args.cap)
         bench_freshness(stack, args.freshness, in_care, args.give_up)
+        # On a shared VM, figures from two runs differ mostly by how much CPU other guests took.
+        total_after, steal_after = cpu_ticks()
+        print(f"\nCPU steal during the measurements: {100 * (steal_after - steal) / max(1, total_after - total):.1f} %")
         ok = True
     finally:
         for part in reversed(started):
