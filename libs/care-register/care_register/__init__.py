@@ -64,11 +64,6 @@ async def care_periods(session: AsyncSession, child_id: str) -> list[KnownCarePe
     return list(result.all())
 
 
-def period_on(periods: list[KnownCarePeriod], day: date) -> KnownCarePeriod | None:
-    """The period of care that includes ``day``, if any."""
-    return next((p for p in periods if p.start_date <= day and (p.end_date is None or day <= p.end_date)), None)
-
-
 async def require_known_child(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
     """The child's periods of care; an InputError when the placements service has recorded none."""
     periods = await care_periods(session, child_id)
