@@ -1,11 +1,12 @@
-# The commands people type. Everything installs into .venv from PyPI; no Docker needed.
+# The commands people type. Python packages install into .venv from PyPI; Apache Kafka's jars come from
+# Maven Central on first use (devstack/kafka/pom.xml, needs a JDK 17+ and Maven). No Docker needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install run test unit integration bench contracts-check clean
+.PHONY: install run reset test unit integration bench contracts-check clean
 
 $(BIN)/.installed: constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,9 +15,14 @@ $(BIN)/.installed: constraints.txt pyproject.toml */pyproject.toml libs/*/pyproj
 
 install: $(BIN)/.installed
 
-## run: start PostgreSQL, a Kafka-protocol broker and the five services, load demo data (Ctrl-C stops it all)
+## run: start PostgreSQL, Apache Kafka and the five services, load demo data once (Ctrl-C stops it all).
+## Their data lives in .devstack/data and is still there at the next make run.
 run: install
 	$(BIN)/python -m devstack.run
+
+## reset: wipe the data make run keeps (PostgreSQL, Kafka, logs); the next make run starts empty
+reset:
+	rm -rf .devstack/data .devstack/logs .devstack/pids
 
 ## test: unit and integration tests (starts its own PostgreSQL and broker), plus the schema compatibility gate
 test: install contracts-check

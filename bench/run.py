@@ -1,7 +1,9 @@
 """`make bench`: write throughput/latency at the placements service, and how fresh the KPIs are.
 
-Starts its own embedded PostgreSQL (in a temporary folder), embedded broker and the five services on free
-loopback ports, measures, prints the figures and stops everything. What the figures mean: docs/benchmarks.md.
+Starts its own embedded PostgreSQL and Apache Kafka (in a temporary folder, durable as `make run` runs them)
+and the five services on free loopback ports, measures, prints the figures and stops everything.
+`--broker mock` runs the same on librdkafka's in-memory mock cluster, the reference of the earlier figures.
+What the figures mean: docs/benchmarks.md.
 """
 
 import argparse
@@ -11,6 +13,7 @@ import os
 import platform
 import random
 import shutil
+import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +24,8 @@ import asyncpg
 import confluent_kafka
 
 from backbone.clock import today
-from devstack.infra import EmbeddedKafka, EmbeddedPostgres, free_port, run_blocking
+from devstack.broker import KafkaBroker
+from devstack.infra import EmbeddedPostgres, MockKafkaCluster, free_port, run_blocking
 from devstack.partners import Partner
 from devstack.services import SERVICES
 from devstack.stack import ServiceStack
@@ -147,12 +151,12 @@ def cpu_ticks() -> tuple[int, int]:
     return sum(fields), fields[7]
 
 
-def print_machine(database_server: str) -> None:
+def print_machine(postgres: EmbeddedPostgres, broker) -> None:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
     memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
 
     async def server_version() -> str:
-        connection = await asyncpg.connect(f"{database_server}/postgres")
+        connection = await asyncpg.connect(f"{postgres.url}/postgres")
         try:
             return await connection.fetchval("SHOW server_version")
         finally:
@@ -163,9 +167,18 @@ def print_machine(database_server: str) -> None:
     print(f"  memory    {memory_kb / 1024 / 1024:.1f} GiB")
     print(f"  OS        {platform.platform()}")
     print(f"  Python    {platform.python_version()}")
-    print(f"  broker    embedded librdkafka mock cluster (confluent-kafka {confluent_kafka.__version__}, "
-          f"librdkafka {confluent_kafka.libversion()[0]}), in memory")
-    print(f"  database  embedded PostgreSQL {run_blocking(server_version())} (fsync=off)")
+    if isinstance(broker, KafkaBroker):
+        flush = "flush on every append" if broker.durable else "no flush"
+        print(f"  broker    {broker.describe().split(' at ')[0]}, {flush}, java {java_version()}")
+    else:
+        print(f"  broker    embedded librdkafka mock cluster (confluent-kafka {confluent_kafka.__version__}, "
+              f"librdkafka {confluent_kafka.libversion()[0]}), in memory")
+    print(f"  database  embedded PostgreSQL {run_blocking(server_version())} (fsync={'on' if postgres.fsync else 'off'})")
+
+
+def java_version() -> str:
+    output = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
+    return output.split('"')[1] if '"' in output else output.strip()
 
 
 def main() -> None:
@@ -175,17 +188,25 @@ def main() -> None:
     parser.add_argument("--freshness", type=int, default=50, help="freshness samples (default 50)")
     parser.add_argument("--cap", type=float, default=40, help="seconds after which each write variant stops (default 40)")
     parser.add_argument("--give-up", type=float, default=10, help="seconds before a freshness sample is a timeout")
+    parser.add_argument("--broker", choices=["kafka", "mock"], default="kafka",
+                        help="Apache Kafka with PostgreSQL fsync on, as make run (default); or the old in-memory "
+                             "mock cluster with fsync off, the reference of the earlier figures")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
     folder = Path(tempfile.mkdtemp(prefix="cla-bench-"))
     started, ok = [], False
     try:
-        postgres = EmbeddedPostgres(folder / "data", free_port()).start()
+        real = args.broker == "kafka"
+        postgres = EmbeddedPostgres(folder / "data", free_port(), fsync=real).start()
         started.append(postgres)
-        kafka = EmbeddedKafka()
+        if real:
+            kafka = KafkaBroker(folder / "kafka", port=free_port(), controller_port=free_port()).start()
+        else:
+            kafka = MockKafkaCluster()
         started.append(kafka)
-        print_machine(postgres.url)
+        kafka.create_topics()
+        print_machine(postgres, kafka)
         began = time.monotonic()
         stack = ServiceStack(postgres.url, kafka.bootstrap_servers, folder / "logs",
                              ports={s.name: free_port() for s in SERVICES}, database_prefix="bench_")

@@ -12,7 +12,20 @@ from devstack.partners import Partner
 PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1"]
 
 
-def load(urls: dict[str, str], today: date, children: int = 40, seed: int = 903) -> int:
+CHILDREN = 40
+
+
+def is_loaded(urls: dict[str, str], children: int = CHILDREN) -> bool:
+    """True when the last demo child is already recorded (the data of an earlier make run was kept)."""
+    case_system = Partner(urls["placements"], "case-system")
+    try:
+        response = case_system.http.get(f"/children/DEMO-{children:03d}", headers={"X-Purpose": "make run: is the demo loaded"})
+        return response.status_code == 200
+    finally:
+        case_system.close()
+
+
+def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int = 903) -> int:
     rng = random.Random(seed)
     case_system = Partner(urls["placements"], "case-system")
     health = Partner(urls["health"], "health-provider")

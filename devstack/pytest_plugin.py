@@ -1,6 +1,7 @@
-"""Test fixtures: a real PostgreSQL and a real Kafka-protocol broker for the session, and the running services.
+"""Test fixtures: a real PostgreSQL and a real Apache Kafka broker for the session, and the running services.
 
-TEST_DATABASE_URL / TEST_KAFKA_BOOTSTRAP_SERVERS point the tests at existing servers instead.
+TEST_DATABASE_URL / TEST_KAFKA_BOOTSTRAP_SERVERS point the tests at existing servers instead. Without a JVM
+and Maven the tests that need the broker fail with the reason: they never fall back to an in-memory broker.
 """
 
 import os
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from devstack.infra import EmbeddedKafka, EmbeddedPostgres, create_databases, free_port, migrate, run_blocking
+from devstack.broker import BrokerUnavailable, KafkaBroker, ensure_topics
+from devstack.infra import EmbeddedPostgres, create_databases, free_port, migrate, run_blocking
 from devstack.services import SERVICES
 
 
@@ -20,7 +22,7 @@ def database_server():
         yield url
         return
     folder = Path(tempfile.mkdtemp(prefix="cla-test-pg-"))
-    postgres = EmbeddedPostgres(folder / "data", free_port()).start()
+    postgres = EmbeddedPostgres(folder / "data", free_port(), fsync=False).start()
     yield postgres.url
     postgres.stop()
     shutil.rmtree(folder, ignore_errors=True)
@@ -28,12 +30,21 @@ def database_server():
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap():
+    """Apache Kafka for the whole session, with the domain topics of infra/kafka/topics.conf."""
     if bootstrap := os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS"):
+        ensure_topics(bootstrap)
         yield bootstrap
         return
-    kafka = EmbeddedKafka()
-    yield kafka.bootstrap_servers
-    kafka.stop()
+    folder = Path(tempfile.mkdtemp(prefix="cla-test-kafka-"))
+    broker = KafkaBroker(folder, port=free_port(), controller_port=free_port(), durable=False)
+    try:
+        broker.start()
+    except BrokerUnavailable as reason:
+        pytest.fail(f"the tests need real Apache Kafka and it cannot run here: {reason}", pytrace=False)
+    ensure_topics(broker.bootstrap_servers)
+    yield broker.bootstrap_servers
+    broker.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

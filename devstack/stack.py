@@ -9,18 +9,20 @@ from pathlib import Path
 import httpx
 
 from devstack.infra import prepare_databases
+from devstack.processes import stop_leftover, terminate
 from devstack.services import SERVICES, Service
 
 
 class ServiceStack:
     def __init__(self, database_server: str, bootstrap: str, log_dir: Path, ports: dict[str, int] | None = None,
-                 database_prefix: str = "", env: dict[str, str] | None = None):
+                 database_prefix: str = "", env: dict[str, str] | None = None, pid_dir: Path | None = None):
         self.database_server = database_server
         self.bootstrap = bootstrap
         self.log_dir = log_dir
         self.ports = ports or {s.name: s.port for s in SERVICES}
         self.database_prefix = database_prefix
         self.extra_env = env or {}
+        self.pid_dir = pid_dir  # where make run keeps pid files, to stop what a killed run left behind
         self.database_urls: dict[str, str] = {}
         self._processes: dict[str, subprocess.Popen] = {}
 
@@ -40,12 +42,17 @@ class ServiceStack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.database_urls = prepare_databases(self.database_server, self.database_prefix)
         for service in SERVICES:
-            log = open(self.log_dir / f"{service.name}.log", "ab")
-            self._processes[service.name] = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", f"{service.package}.main:create_app",
-                 "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log"],
-                env=self.env_for(service), stdout=log, stderr=subprocess.STDOUT, cwd=service.directory,
-            )
+            command = [sys.executable, "-m", "uvicorn", "--factory", f"{service.package}.main:create_app",
+                       "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log"]
+            if self.pid_dir:
+                self.pid_dir.mkdir(parents=True, exist_ok=True)
+                stop_leftover(self.pid_dir / f"{service.name}.pid", marker=" ".join(command[3:]))
+            with open(self.log_dir / f"{service.name}.log", "ab") as log:
+                self._processes[service.name] = subprocess.Popen(
+                    command, env=self.env_for(service), stdout=log, stderr=subprocess.STDOUT, cwd=service.directory,
+                )
+            if self.pid_dir:
+                (self.pid_dir / f"{service.name}.pid").write_text(str(self._processes[service.name].pid))
         self.wait_ready(timeout)
         return self
 
@@ -67,10 +74,10 @@ class ServiceStack:
 
     def stop(self) -> None:
         for process in self._processes.values():
-            process.terminate()
-        for process in self._processes.values():
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            if process.poll() is None:
+                process.terminate()
+        for name, process in self._processes.items():
+            terminate(process, 15)
+            if self.pid_dir:
+                (self.pid_dir / f"{name}.pid").unlink(missing_ok=True)
         self._processes.clear()

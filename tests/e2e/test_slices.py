@@ -1,6 +1,6 @@
 """End to end, as partners and the performance team use the system: POST to a domain service, and the KPI
 at the indicators service changes within a bounded time. All five services run as processes against the
-real PostgreSQL and Kafka-protocol broker started by the test set-up."""
+real PostgreSQL and Apache Kafka started by the test set-up."""
 
 import time
 import uuid

@@ -102,6 +102,30 @@ def test_compose_has_the_services_and_the_infrastructure():
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_compose_creates_the_topics_devstack_creates(tmp_path):
+    """Run kafka-init's script with a stub kafka-topics.sh: it must create exactly topics.conf's topics."""
+    from devstack.broker import TOPICS_FILE, topic_specs
+
+    init = compose()["services"]["kafka-init"]
+    assert "./infra/kafka:/etc/cla/kafka:ro" in init["volumes"]
+    stub = tmp_path / "kafka-topics.sh"
+    stub.write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/calls"\n')
+    stub.chmod(0o755)
+    script = (init["command"][0].replace("$$", "$")  # compose's escape for a literal $
+              .replace("/opt/kafka/bin/kafka-topics.sh", str(stub)).replace("/etc/cla/kafka", str(TOPICS_FILE.parent)))
+    subprocess.run(["/bin/sh", "-c", script], check=True)
+    calls = (tmp_path / "calls").read_text().splitlines()
+    expected = [
+        " ".join(["--bootstrap-server", "kafka:9092", "--create", "--if-not-exists", "--topic", spec.name,
+                  "--partitions", str(spec.partitions), "--replication-factor", "1",
+                  *[f"--config {key}={value}" for key, value in spec.config.items()]])
+        for spec in topic_specs()
+    ]
+    assert calls == expected
+    assert {spec.name for spec in topic_specs()} == {"placements", "health", "education", "leaving-care"}
+    assert all(spec.config["retention.ms"] == "-1" for spec in topic_specs())  # the topics are the history
+
+
 def test_postgres_init_creates_every_service_database():
     sql = (ROOT / "infra/postgres/create-databases.sql").read_text()
     created = set(re.findall(r"CREATE DATABASE (\w+);", sql))

@@ -1,4 +1,4 @@
-"""Reliable delivery against the real PostgreSQL and Kafka-protocol broker: outbox relay and consumer."""
+"""Reliable delivery against the real PostgreSQL and Apache Kafka: outbox relay and consumer."""
 
 import asyncio
 import uuid
