@@ -12,6 +12,7 @@ def create_producer(bootstrap_servers: str, client_id: str, enable_idempotence: 
         client_id=client_id,
         acks="all",
         enable_idempotence=enable_idempotence,
+        # The relay sends a batch of outbox rows at once; a longer linger would only delay them (docs/benchmarks.md).
         linger_ms=2,
     )
 
