@@ -22,12 +22,12 @@ class Partner:
 
     def post_ok(self, path: str, body: dict, key: str | None = None, wait_for_child: float = 15) -> dict:
         """Post and insist on success. A service that learns children from events may not know a new child
-        for a moment after the placements service recorded it: retry that case until ``wait_for_child``."""
+        for a moment after the placements service recorded it (503 with Retry-After): retry until ``wait_for_child``."""
         key = key or str(uuid.uuid4())
         deadline = time.monotonic() + wait_for_child
         while True:
             response = self.post(path, body, key)
-            if response.status_code == 422 and "unknown child" in response.text and time.monotonic() < deadline:
+            if response.status_code == 503 and "Retry-After" in response.headers and time.monotonic() < deadline:
                 time.sleep(0.1)
                 continue
             if response.status_code >= 300:

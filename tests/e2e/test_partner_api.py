@@ -91,21 +91,37 @@ def test_end_before_start_and_before_birth_are_refused(stack, case):
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "end_date"]
 
 
-def test_unknown_child_is_refused_by_every_domain_service(stack):
+def test_unknown_child_is_refused_by_placements_and_deferred_by_the_services_that_learn_children(stack):
+    """Placements records children: an unknown one is final (422). Health, education and leaving care learn
+    children from placements' events, so for them it may only not have arrived yet: 503 with Retry-After, never
+    a final 4xx that would invite a partner to drop the record; nothing is stored, and the same request (same
+    Idempotency-Key) succeeds once the child has arrived."""
     child = f"T-unknown-{uuid.uuid4().hex[:8]}"
+    case = Partner(stack.url("placements"), "case-system")
+    response = case.post(f"/children/{child}/placements", {"start_date": "2024-01-01", "placement_type": "U1"})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["path", "child_id"]
+    assert "unknown child" in response.json()["detail"][0]["msg"]
     posts = [
-        ("placements", "case-system", f"/children/{child}/placements", {"start_date": "2024-01-01", "placement_type": "U1"}),
-        ("health", "health-provider", f"/children/{child}/initial-health-assessments", {"completed_date": "2024-01-01"}),
-        ("education", "virtual-school", f"/children/{child}/virtual-school-notifications", {"notified_date": "2024-01-01"}),
+        ("health", "health-provider", f"/children/{child}/initial-health-assessments", {"completed_date": "2024-03-01"}),
+        ("education", "virtual-school", f"/children/{child}/virtual-school-notifications", {"notified_date": "2024-01-02"}),
         ("leaving_care", "leaving-care-team", f"/children/{child}/adviser-allocations", {"role": "personal_adviser", "start_date": "2024-01-01"}),
     ]
     for service, client, path, body in posts:
         partner = Partner(stack.url(service), client)
-        response = partner.post(path, body)
+        response = partner.post(path, body, key=f"{child}-{service}")
         partner.close()
-        assert response.status_code == 422, (service, response.text)
+        assert response.status_code == 503, (service, response.text)
+        assert int(response.headers["Retry-After"]) > 0
         assert response.json()["detail"][0]["loc"] == ["path", "child_id"]
         assert "unknown child" in response.json()["detail"][0]["msg"]
+
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2008-01-01", "start_date": "2024-01-01", "legal_status": "C2"})
+    case.close()
+    for service, client, path, body in posts:  # the same requests, retried as the 503 asked
+        partner = Partner(stack.url(service), client)
+        assert partner.post_ok(path, body, key=f"{child}-{service}")
+        partner.close()
 
 
 def test_a_retry_with_the_same_idempotency_key_creates_nothing_new(stack, case):

@@ -1,35 +1,58 @@
-"""The consumer loop: at-least-once delivery, applied exactly once per event.
+"""The consumer loop: at-least-once delivery, applied exactly once per event, and never stalled by one record.
 
 For each record, one database transaction both records (ce_source, ce_id) in processed_events and applies
 the event; a duplicate finds its id already there and changes nothing. Offsets are committed to Kafka only
 after the batch's transactions have committed, so a crash re-delivers rather than loses.
+
+A record that cannot be applied is retried a few times with backoff, then parked in dead_letters with the
+reason (counted in cla_consumer_dead_letters_total) and the partition moves on; `python -m backbone.redrive`
+applies parked records again after a fix. When the database itself is down, nothing is parked: the consumer
+waits for it and retries, since the record is not at fault.
 """
 
 import asyncio
 import logging
+import socket
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import Counter, Gauge
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.db import Sessions
+from backbone.db import Sessions, reachable
 from backbone.events import Event, InvalidEvent, from_kafka_record
 from backbone.tables import DeadLetter, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
+DEAD_LETTERS = Counter("cla_consumer_dead_letters_total", "Records parked in dead_letters, by reason",
+                       ["group", "reason"])
+RESTARTS = Counter("cla_consumer_restarts_total", "Consumer restarts after a failure", ["group"])
+LAG = Gauge("cla_consumer_lag_records", "Records on the partition not yet applied (high watermark - position)",
+            ["group", "topic", "partition"])
+NEWEST_APPLIED = Gauge("cla_consumer_newest_record_timestamp_seconds",
+                       "Broker timestamp of the newest record the consumer has handled (time() - this = its age)",
+                       ["group"])
+
+# Why a record was parked: the label values of cla_consumer_dead_letters_total (a closed set).
+INVALID = "invalid_event"  # breaks the envelope or its contract: retrying cannot help
+APPLY_FAILED = "apply_failed"  # the handler or the database refused it, every time it was tried
+
 # Applies one event inside the caller's transaction. Raise InvalidEvent for an event that cannot be applied.
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 
 
-async def apply_record(sessions: Sessions, handle: Handler, record) -> bool:
-    """Apply one Kafka record in one transaction; True when it changed something (not a duplicate)."""
+async def apply_record(sessions: Sessions, handle: Handler, record, group: str = "") -> bool:
+    """Apply one Kafka record in one transaction; True when it changed something (not a duplicate).
+
+    An invalid event is parked at once. Any other error propagates: the caller decides to retry or park."""
     async with sessions() as session, session.begin():
         try:
             event = from_kafka_record(record)
         except InvalidEvent as error:
-            session.add(_dead_letter(record, None, error))
+            await _dead_letter(session, record, None, INVALID, error, group)
             return False
         claimed = await session.exec(
             insert(ProcessedEvent)
@@ -43,17 +66,40 @@ async def apply_record(sessions: Sessions, handle: Handler, record) -> bool:
             async with session.begin_nested():
                 await handle(session, event)
         except InvalidEvent as error:
-            session.add(_dead_letter(record, event, error))
+            await _dead_letter(session, record, event, INVALID, error, group)
             return False
         return True
 
 
-def _dead_letter(record, event: Event | None, error: Exception) -> DeadLetter:
-    log.warning("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, error)
-    return DeadLetter(
+async def park(sessions: Sessions, record, error: Exception, group: str = "") -> None:
+    """Park a record that failed every attempt, in a transaction of its own."""
+    try:
+        event = from_kafka_record(record)
+    except InvalidEvent:
+        event = None
+    async with sessions() as session, session.begin():
+        await _dead_letter(session, record, event, APPLY_FAILED, error, group)
+
+
+async def _dead_letter(session: AsyncSession, record, event: Event | None, reason: str, error: Exception, group: str) -> None:
+    """One row per record: a redelivery or a replay of a record already parked does not park it again."""
+    already = await session.exec(select(DeadLetter.id).where(
+        DeadLetter.topic == record.topic, DeadLetter.partition == record.partition, DeadLetter.offset == record.offset))
+    if already.first() is not None:
+        return
+    # The reason is logged, never the record: it may hold a child's data.
+    log.warning("parked %s[%s]@%s (%s): %s", record.topic, record.partition, record.offset, reason, type(error).__name__)
+    DEAD_LETTERS.labels(group, reason).inc()
+    session.add(DeadLetter(
         topic=record.topic, partition=record.partition, offset=record.offset,
-        event_id=event.id if event else None, event_type=event.type if event else None, error=str(error)[:2000],
-    )
+        event_id=event.id if event else None, event_type=event.type if event else None,
+        error=f"{reason}: {describe(error)}"[:2000],
+    ))
+
+
+def describe(error: Exception) -> str:
+    """The reason in a line: a database error's own message, without SQLAlchemy's statement and parameters."""
+    return f"{type(error).__name__}: {getattr(error, 'orig', None) or error}"
 
 
 class EventConsumer:
@@ -66,13 +112,21 @@ class EventConsumer:
         sessions: Sessions,
         handle: Handler,
         after_changes: Callable[[], Awaitable[None]] | None = None,
+        instance_id: str | None = None,
+        attempts: int = 3,
+        retry_seconds: float = 0.2,
     ):
         self._bootstrap = bootstrap_servers
         self._group_id = group_id
         self._topics = topics
         self._sessions = sessions
-        self._handle = handle
+        self.handle = handle
         self._after_changes = after_changes
+        # Static membership: a restarted instance takes its partitions back at once instead of waiting for the
+        # group to notice the old member died (KIP-345). Unique per running instance; the host name by default.
+        self._instance_id = instance_id or f"{group_id}-{socket.gethostname()}"
+        self._attempts = attempts
+        self._retry_seconds = retry_seconds
         self.client = None  # the running consumer's client, for readiness checks
 
     def _new_consumer(self) -> AIOKafkaConsumer:
@@ -80,6 +134,9 @@ class EventConsumer:
             *self._topics,
             bootstrap_servers=self._bootstrap,
             group_id=self._group_id,
+            group_instance_id=self._instance_id,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=1000,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             metadata_max_age_ms=5000,  # notice topics created after start-up quickly
@@ -101,6 +158,7 @@ class EventConsumer:
                 raise
             except Exception:
                 log.exception("consumer %s failed; restarting from committed offsets", self._group_id)
+                RESTARTS.labels(self._group_id).inc()
                 await asyncio.sleep(1)
             finally:
                 self.client = None
@@ -110,13 +168,36 @@ class EventConsumer:
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
             changed = False
-            for records in batches.values():
+            for tp, records in batches.items():
                 for record in records:
-                    changed |= await apply_record(self._sessions, self._handle, record)
+                    changed |= await self.apply(record)
+                LAG.labels(self._group_id, tp.topic, str(tp.partition)).set(
+                    max(0, (consumer.highwater(tp) or 0) - (records[-1].offset + 1)))
+                NEWEST_APPLIED.labels(self._group_id).set(records[-1].timestamp / 1000)
             if batches:
                 await consumer.commit()
             if changed and self._after_changes:
                 await self._after_changes()
+
+
+    async def apply(self, record) -> bool:
+        """Apply one record; retry a failure with backoff, then park it so the partition moves on.
+
+        While the database is unreachable the failure is systemic, not the record's: wait without counting."""
+        failures = 0
+        while True:
+            try:
+                return await apply_record(self._sessions, self.handle, record, self._group_id)
+            except Exception as error:
+                if not await reachable(self._sessions):
+                    log.warning("consumer %s: database unreachable; retrying", self._group_id)
+                    await asyncio.sleep(max(1.0, self._retry_seconds))
+                    continue
+                failures += 1
+                if failures >= self._attempts:
+                    await park(self._sessions, record, error, self._group_id)
+                    return False
+                await asyncio.sleep(self._retry_seconds * 2 ** (failures - 1))
 
 
 async def replay_topics(*, bootstrap_servers: str, topics: list[str], sessions: Sessions, handle: Handler) -> int:

@@ -1,9 +1,14 @@
 """Database engine and sessions (SQLModel over asyncpg)."""
 
+import asyncio
+import logging
+
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Sessions = async_sessionmaker[AsyncSession]
+log = logging.getLogger(__name__)
 
 
 def create_engine(async_url: str) -> AsyncEngine:
@@ -12,3 +17,14 @@ def create_engine(async_url: str) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> Sessions:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def reachable(sessions: Sessions, timeout: float = 2) -> bool:
+    """True when the database answers a trivial query: tells a systemic failure from a bad record."""
+    try:
+        async with sessions() as session:
+            await asyncio.wait_for(session.exec(select(literal(1))), timeout)
+        return True
+    except Exception as error:
+        log.warning("database not reachable: %s", error)
+        return False

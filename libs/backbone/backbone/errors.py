@@ -1,4 +1,5 @@
-"""Bad input answers 422 in FastAPI's own shape: which field, and why."""
+"""Bad input answers 422 in FastAPI's own shape: which field, and why. A record that refers to something
+this service has not learnt of yet answers 503 with Retry-After, in the same shape: retry, do not drop it."""
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -17,3 +18,28 @@ class InputError(Exception):
 
 async def input_error_handler(_: Request, error: InputError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": [error.as_detail()]})
+
+
+class NotKnownYet(Exception):
+    """The record refers to something another service records and this one learns from its events (e.g. a
+    child's period of care), and it has not arrived here yet. Not the partner's fault, and not final."""
+
+    retry_after_seconds = 5
+
+    def __init__(self, field: str, reason: str, location: str = "path"):
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason, self.location = field, reason, location
+
+
+async def not_known_yet_handler(_: Request, error: NotKnownYet) -> JSONResponse:
+    detail = {"loc": [error.location, error.field], "msg": error.reason, "type": "not_known_yet"}
+    return JSONResponse(status_code=503, content={"detail": [detail]},
+                        headers={"Retry-After": str(error.retry_after_seconds)})
+
+
+NOT_KNOWN_YET_RESPONSE = {503: {
+    "description": "The record refers to a child this service has not learnt of yet from the council's case "
+                   "system (it learns them from the placements events, usually within a second). Nothing was "
+                   "stored. Retry the same request, with the same Idempotency-Key, after Retry-After seconds; "
+                   "a child the case system never recorded keeps getting this answer.",
+}}

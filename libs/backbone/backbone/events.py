@@ -11,6 +11,7 @@ from cloudevents.core.v1.event import CloudEvent
 import event_contracts
 
 _FORMAT = JSONFormat()
+REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
 
 
 class InvalidEvent(ValueError):
@@ -52,8 +53,16 @@ def to_kafka_message(*, event_id: str, source: str, event_type: str, subject: st
 
 def from_kafka_record(record) -> Event:
     """Parse and check an aiokafka ConsumerRecord; raises InvalidEvent when it is not a valid event of ours."""
+    headers = dict(record.headers or ())
+    # Strict envelope: without its own ce_id a record would get a new random id at each parse, so a
+    # redelivery would not be recognised as a duplicate.
+    missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
+    if missing:
+        raise InvalidEvent(f"envelope lacks {', '.join(missing)}")
+    if headers["ce_specversion"] != b"1.0":
+        raise InvalidEvent(f"ce_specversion {headers['ce_specversion'][:20]!r} is not 1.0")
     try:
-        message = kafka.KafkaMessage(headers=dict(record.headers or ()), key=record.key, value=record.value)
+        message = kafka.KafkaMessage(headers=headers, key=record.key, value=record.value)
         event = kafka.from_binary(message, _FORMAT)
     except Exception as error:  # the SDK raises several types for malformed input
         raise InvalidEvent(f"not a CloudEvent in binary mode: {error}") from error

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
 from backbone.auth import ClientRegistry
-from backbone.errors import InputError, input_error_handler
+from backbone.errors import InputError, NotKnownYet, input_error_handler, not_known_yet_handler
 from backbone.runtime import ServiceRuntime
 
 REQUEST_SECONDS = Histogram(
@@ -30,6 +30,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.state.runtime = runtime
     app.state.clients = ClientRegistry(runtime.settings.api_clients())
     app.add_exception_handler(InputError, input_error_handler)
+    app.add_exception_handler(NotKnownYet, not_known_yet_handler)
 
     @app.middleware("http")
     async def measure(request: Request, call_next):

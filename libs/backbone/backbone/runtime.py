@@ -1,18 +1,13 @@
 """What a running service owns besides its routes: database, outbox relay, consumer, background tasks."""
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import text
-
 from backbone.consumer import EventConsumer, Handler
-from backbone.db import create_engine, session_factory
+from backbone.db import create_engine, reachable, session_factory
 from backbone.kafka import broker_reachable, create_producer
 from backbone.outbox import OutboxRelay
 from backbone.settings import ServiceSettings
-
-log = logging.getLogger(__name__)
 
 
 class ServiceRuntime:
@@ -72,7 +67,7 @@ class ServiceRuntime:
         await self.engine.dispose()
 
     async def readiness(self) -> dict[str, bool]:
-        checks = {"database": await self._database_reachable()}
+        checks = {"database": await reachable(self.sessions)}
         # A client that has not connected yet (None) means the broker is not reachable yet.
         clients = []
         if self.relay:
@@ -81,12 +76,3 @@ class ServiceRuntime:
             clients.append(self.consumer.client)
         checks["broker"] = all([c is not None and await broker_reachable(c) for c in clients])
         return checks
-
-    async def _database_reachable(self) -> bool:
-        try:
-            async with self.engine.connect() as connection:
-                await asyncio.wait_for(connection.execute(text("SELECT 1")), 2)
-            return True
-        except Exception as error:
-            log.warning("database not reachable: %s", error)
-            return False

@@ -11,7 +11,7 @@ from alembic import op
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.errors import InputError
+from backbone.errors import InputError, NotKnownYet
 from backbone.events import Event
 from backbone.projections import upsert_latest
 
@@ -65,10 +65,10 @@ async def care_periods(session: AsyncSession, child_id: str) -> list[KnownCarePe
 
 
 async def require_known_child(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
-    """The child's periods of care; an InputError when the placements service has recorded none."""
+    """The child's periods of care; NotKnownYet (503, retry) while none has arrived from the placements service."""
     periods = await care_periods(session, child_id)
     if not periods:
-        raise InputError("child_id", "unknown child: the placements service has recorded no period of care", "path")
+        raise NotKnownYet("child_id", "unknown child: no period of care has reached this service from the case system yet")
     return periods
 
 

@@ -11,7 +11,7 @@ import care_register
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.clock import not_in_future
-from backbone.errors import InputError
+from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
 from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
@@ -21,7 +21,7 @@ from education_service.models import InitialPep, VirtualSchoolNotification
 VIRTUAL_SCHOOL_NOTIFIED = "uk.cla.education.virtual-school-notified.v1"
 INITIAL_PEP_COMPLETED = "uk.cla.education.initial-pep-completed.v1"
 
-router = APIRouter(tags=["education"])
+router = APIRouter(tags=["education"], responses=NOT_KNOWN_YET_RESPONSE)
 WRITE = "education:write"
 
 

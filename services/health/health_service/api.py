@@ -11,7 +11,7 @@ import care_register
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.clock import not_in_future
-from backbone.errors import InputError
+from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
 from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
@@ -20,7 +20,7 @@ from health_service.models import InitialHealthAssessment
 
 IHA_COMPLETED = "uk.cla.health.initial-health-assessment-completed.v1"
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=NOT_KNOWN_YET_RESPONSE)
 
 
 class AssessmentCompleted(StrictBody):

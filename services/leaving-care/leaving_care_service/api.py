@@ -11,7 +11,7 @@ from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.clock import not_in_future
 from backbone.codes import code_list
-from backbone.errors import InputError
+from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
 from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
@@ -23,7 +23,7 @@ ADVISER_ALLOCATED = "uk.cla.leaving-care.personal-adviser-allocated.v1"
 Status = code_list(STATUS_RECORDED, "status")
 Role = code_list(ADVISER_ALLOCATED, "role")
 
-router = APIRouter(tags=["leaving care"])
+router = APIRouter(tags=["leaving care"], responses=NOT_KNOWN_YET_RESPONSE)
 WRITE = "leaving-care:write"
 
 

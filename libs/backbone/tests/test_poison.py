@@ -1,0 +1,156 @@
+"""One bad record never stops a partition: retried, then parked with its reason while the rest flows on;
+a database outage is waited out, not mistaken for a bad record; parked records can be re-driven; and an
+envelope without its own id is refused rather than given a random one."""
+
+import asyncio
+import uuid
+from collections import namedtuple
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+import care_register
+from backbone.consumer import DEAD_LETTERS, RESTARTS, EventConsumer
+from backbone.db import create_engine, session_factory
+from backbone.events import InvalidEvent, from_kafka_record, to_kafka_message
+from backbone.kafka import create_producer
+from backbone.redrive import redrive
+from backbone.settings import to_asyncpg_url
+from devstack.broker import TopicSpec, ensure_topics
+
+pytestmark = pytest.mark.integration
+ENTERED = "uk.cla.placements.child-entered-care.v1"
+Record = namedtuple("Record", "topic partition offset key value headers timestamp")
+
+
+def entered_care(child_id: str, record_version: int = 1) -> dict:
+    return {"care_period_id": str(uuid.uuid4()), "child_id": child_id, "date_of_birth": "2012-01-01",
+            "start_date": "2025-01-10", "end_date": None, "legal_status": "C2", "reason_ceased": None,
+            "effective_date": "2025-01-10", "record_version": record_version}
+
+
+@pytest.fixture(scope="module")
+async def sessions(make_database):
+    # The health service's schema: known_care_periods (what care_register.learn writes) and dead_letters.
+    engine = create_engine(to_asyncpg_url(make_database("health", "backbone_poison")))
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def publish_to_partition(bootstrap: str, topic: str, events: list[dict]) -> None:
+    """Publish straight to partition 0, in order, as the relay would (same envelope)."""
+    producer = create_producer(bootstrap, "poison-test", enable_idempotence=True)
+    await producer.start()
+    try:
+        for data in events:
+            key, value, headers = to_kafka_message(event_id=str(uuid.uuid4()), source="/cla/poison-test", event_type=ENTERED,
+                                                   subject=data["child_id"], time=datetime.now(timezone.utc), data=data)
+            await producer.send_and_wait(topic, value=value, key=key, headers=headers, partition=0)
+    finally:
+        await producer.stop()
+
+
+async def known_children(sessions, prefix: str) -> set[str]:
+    async with sessions() as session:
+        rows = (await session.exec(text("SELECT child_id FROM known_care_periods WHERE child_id LIKE :p")
+                                   .bindparams(p=f"{prefix}%"))).all()
+    return {child for (child,) in rows}
+
+
+async def test_a_record_the_database_refuses_is_parked_and_the_partition_moves_on(sessions, kafka_bootstrap):
+    topic = f"poison-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
+    prefix = f"p{uuid.uuid4().hex[:6]}-"
+    # record_version 2^31 is valid by the contract but overflows the int4 column: the database refuses it.
+    events = [entered_care(f"{prefix}a"), entered_care(f"{prefix}poison", record_version=2**31),
+              entered_care(f"{prefix}b"), entered_care(f"{prefix}c")]
+    await publish_to_partition(kafka_bootstrap, topic, events)
+    group = f"poison-{prefix}"
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=group, topics=[topic], sessions=sessions,
+                             handle=care_register.learn, retry_seconds=0.01)
+    task = asyncio.create_task(consumer.run())
+    try:
+        async with asyncio.timeout(30):
+            while await known_children(sessions, prefix) != {f"{prefix}a", f"{prefix}b", f"{prefix}c"}:
+                await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    async with sessions() as session:
+        parked = (await session.exec(text("SELECT \"offset\", error FROM dead_letters WHERE topic = :t")
+                                     .bindparams(t=topic))).all()
+    assert [offset for offset, _ in parked] == [1]
+    assert parked[0][1].startswith("apply_failed:") and "out of int32 range" in parked[0][1]
+    assert DEAD_LETTERS.labels(group, "apply_failed")._value.get() == 1
+    assert RESTARTS.labels(group)._value.get() == 0  # no restart loop: the consumer carried on
+
+
+async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootstrap):
+    topic = f"outage-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
+    prefix = f"o{uuid.uuid4().hex[:6]}-"
+    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    down_until = asyncio.get_running_loop().time() + 1.5
+
+    def flaky_sessions():
+        if asyncio.get_running_loop().time() < down_until:
+            raise ConnectionRefusedError("database down")
+        return sessions()
+
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"outage-{prefix}", topics=[topic],
+                             sessions=flaky_sessions, handle=care_register.learn, attempts=2, retry_seconds=0.01)
+    record = await next_record(kafka_bootstrap, topic)
+    assert await consumer.apply(record) is True  # applied once the database was back, after > 2 failed tries
+    assert await known_children(sessions, prefix) == {f"{prefix}a"}
+    async with sessions() as session:
+        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
+
+
+async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootstrap):
+    topic = f"redrive-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
+    prefix = f"r{uuid.uuid4().hex[:6]}-"
+    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    fixed = False
+
+    async def handler_with_a_bug(session, event):
+        if not fixed:
+            raise RuntimeError("a bug in the handler")
+        await care_register.learn(session, event)
+
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"redrive-{prefix}", topics=[topic],
+                             sessions=sessions, handle=handler_with_a_bug, retry_seconds=0.01)
+    assert await consumer.apply(await next_record(kafka_bootstrap, topic)) is False  # parked
+    assert await known_children(sessions, prefix) == set()
+
+    fixed = True
+    applied, _ = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_with_a_bug)
+    assert applied == 1  # (records other tests parked in this database still fail, and stay parked)
+    assert await known_children(sessions, prefix) == {f"{prefix}a"}
+    async with sessions() as session:
+        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
+
+
+async def next_record(bootstrap: str, topic: str):
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        return await asyncio.wait_for(consumer.getone(), 20)
+    finally:
+        await consumer.stop()
+
+
+def test_an_envelope_without_its_own_id_or_of_another_spec_version_is_invalid():
+    key, value, headers = to_kafka_message(event_id="e-1", source="/cla/t", event_type=ENTERED, subject="c1",
+                                           time=datetime.now(timezone.utc), data=entered_care("c1"))
+    good = Record("placements", 0, 0, key, value, headers, 0)
+    assert from_kafka_record(good).id == "e-1"
+    without_id = good._replace(headers=[(k, v) for k, v in headers if k != "ce_id"])
+    with pytest.raises(InvalidEvent, match="lacks ce_id"):
+        from_kafka_record(without_id)
+    old_spec = good._replace(headers=[(k, b"0.3" if k == "ce_specversion" else v) for k, v in headers])
+    with pytest.raises(InvalidEvent, match="is not 1.0"):
+        from_kafka_record(old_spec)
