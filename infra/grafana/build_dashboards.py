@@ -139,6 +139,20 @@ def build() -> dict:
                 "{{event_type}}")],
         "short", {"x": 0, "y": y, "w": 24, "h": 8},
     ))
+    y += 8
+    # Event delivery: what the alert rules in infra/prometheus/alerts.yml watch.
+    delivery = [
+        ("Records parked in dead_letters (per hour)", "sum by (job, reason) (increase(cla_consumer_dead_letters_total[1h]))",
+         "{{job}} {{reason}}", "short"),
+        ("Consumer lag (records not yet applied)", "sum by (job) (cla_consumer_lag_records)", "{{job}}", "short"),
+        ("Outbox backlog (rows not yet on the bus)", "cla_outbox_unpublished", "{{job}}", "short"),
+        ("Oldest unpublished outbox row", "cla_outbox_oldest_unpublished_age_seconds", "{{job}}", "s"),
+        ("Consumer restarts (per hour)", "sum by (job) (increase(cla_consumer_restarts_total[1h]))", "{{job}}", "short"),
+        ("Age of the newest record consumed", "time() - cla_consumer_newest_record_timestamp_seconds", "{{job}}", "s"),
+    ]
+    for n, (title, expr, legend, unit) in enumerate(delivery):
+        panels.append(timeseries(next_id(), title, [target("A", expr, legend)], unit,
+                                 {"x": 12 * (n % 2), "y": y + 8 * (n // 2), "w": 12, "h": 8}))
 
     return {
         "uid": "corporate-parenting",

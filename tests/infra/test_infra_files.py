@@ -177,6 +177,42 @@ def test_example_clients_file_has_the_shape_the_services_read():
         assert re.fullmatch(r"[0-9a-f]{64}", client["token_sha256"]) and client["client_id"] and client["scopes"]
 
 
+ALERTS = ROOT / "infra/prometheus/alerts.yml"
+
+
+def defined_metrics() -> set[str]:
+    """Metric names the services define (prometheus_client Counter/Gauge/Histogram calls in our code)."""
+    code = "\n".join(p.read_text() for p in [*ROOT.glob("libs/*/*/*.py"), *ROOT.glob("services/*/*_service/*.py")])
+    return set(re.findall(r'(?:Counter|Gauge|Histogram)\(\s*"(\w+)"', code))
+
+
+def test_alert_rules_are_loaded_and_watch_metrics_the_services_export():
+    assert "alerts.yml" in yaml.safe_load(PROMETHEUS_CONFIG.read_text())["rule_files"]
+    assert "./infra/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro" in compose()["services"]["prometheus"]["volumes"]
+    rules = [r for g in yaml.safe_load(ALERTS.read_text())["groups"] for r in g["rules"]]
+    names = {r["alert"] for r in rules}
+    assert {"RecordsParked", "ConsumerRestarting", "ConsumerLagging", "OutboxNotPublishing"} <= names
+    exported = defined_metrics() | {"up"}
+    for rule in rules:
+        used = {m.removesuffix("_total") for m in re.findall(r"\b(cla_\w+|up)\b", rule["expr"])}
+        assert used and used <= {m.removesuffix("_total") for m in exported}, rule["alert"]
+
+
+def test_operations_row_shows_event_delivery():
+    text = json.dumps(dashboard())
+    exported = {m.removesuffix("_total") for m in defined_metrics()}
+    for metric in ["cla_consumer_dead_letters_total", "cla_consumer_lag_records", "cla_outbox_unpublished",
+                   "cla_outbox_oldest_unpublished_age_seconds", "cla_consumer_restarts_total",
+                   "cla_consumer_newest_record_timestamp_seconds"]:
+        assert metric in text and metric.removesuffix("_total") in exported, metric
+
+
+def test_promtool_accepts_the_alert_rules():
+    promtool = require("promtool")
+    result = subprocess.run([promtool, "check", "rules", str(ALERTS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_promtool_accepts_the_prometheus_config():
     promtool = require("promtool")
     result = subprocess.run([promtool, "check", "config", str(PROMETHEUS_CONFIG)], capture_output=True, text=True)

@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 from aiokafka import AIOKafkaProducer
+from prometheus_client import Gauge
 from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +23,10 @@ from backbone.events import to_kafka_message, topic_for
 from backbone.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
+
+BACKLOG = Gauge("cla_outbox_unpublished", "Outbox rows committed but not yet acknowledged by the broker")
+OLDEST_AGE = Gauge("cla_outbox_oldest_unpublished_age_seconds",
+                   "Age of the oldest unpublished outbox row (0 when none): how late the bus is behind the database")
 
 
 class ContractViolation(RuntimeError):
@@ -59,6 +64,14 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
+        # Measured on its own clock: while the broker is down a send can wait for its timeout (40 s).
+        measuring = asyncio.create_task(self._measure_backlog_every(1.0))
+        try:
+            await self._publish_forever()
+        finally:
+            measuring.cancel()
+
+    async def _publish_forever(self) -> None:
         await self._start_producer()
         backoff = self._poll_seconds
         while True:
@@ -110,6 +123,12 @@ class OutboxRelay:
                 return len(rows)
         except _SendFailed as failure:
             async with self._sessions() as session, session.begin():
+                if failure.acknowledged:
+                    await session.exec(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(failure.acknowledged))
+                        .values(published_at=func.now())
+                    )
                 await session.exec(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(failure.ids))
@@ -118,27 +137,54 @@ class OutboxRelay:
             raise
 
     async def _send(self, rows: list[OutboxMessage]) -> None:
-        try:
-            deliveries = []
-            for row in rows:
-                key, value, headers = to_kafka_message(
-                    event_id=str(row.id), source=self._source, event_type=row.event_type,
-                    subject=row.subject, time=row.created_at or datetime.now(timezone.utc), data=row.data,
-                )
+        """Send a batch; when part of it is not acknowledged, raise _SendFailed naming the rows that were.
+
+        Only those are then marked published, so one failed send does not re-send the whole batch. (A re-sent
+        event may then arrive after a later one of the same child; consumers keep the highest record_version.)
+        """
+        deliveries = []
+        failure: Exception | None = None
+        for row in rows:
+            key, value, headers = to_kafka_message(
+                event_id=str(row.id), source=self._source, event_type=row.event_type,
+                subject=row.subject, time=row.created_at or datetime.now(timezone.utc), data=row.data,
+            )
+            try:
                 deliveries.append(await self._producer.send(row.topic, value=value, key=key, headers=headers))
-            await asyncio.gather(*deliveries)
-        except Exception as error:
-            raise _SendFailed([row.id for row in rows]) from error
+            except Exception as error:  # not even queued: nor is anything after it
+                failure = error
+                break
+        outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
+        acknowledged = [row.id for row, outcome in zip(rows, outcomes) if not isinstance(outcome, BaseException)]
+        failure = failure or next((o for o in outcomes if isinstance(o, BaseException)), None)
+        if failure is not None:
+            unacknowledged = [row.id for row in rows if row.id not in set(acknowledged)]
+            raise _SendFailed(unacknowledged, acknowledged) from failure
 
     async def unpublished_count(self) -> int:
         async with self._sessions() as session:
             return (await session.exec(select(func.count()).where(OutboxMessage.published_at.is_(None)))).one()
 
+    async def _measure_backlog_every(self, seconds: float) -> None:
+        while True:
+            try:
+                async with self._sessions() as session:
+                    count, oldest = (await session.exec(
+                        select(func.count(), func.extract("epoch", func.now() - func.min(OutboxMessage.created_at)))
+                        .where(OutboxMessage.published_at.is_(None))
+                    )).one()
+                BACKLOG.set(count)
+                OLDEST_AGE.set(float(oldest or 0))
+            except Exception as error:  # the database is down: readiness says so; keep the last figures
+                log.warning("outbox relay: backlog not measured: %s", error)
+            await asyncio.sleep(seconds)
+
 
 class _SendFailed(Exception):
-    def __init__(self, ids: list[uuid.UUID]):
+    def __init__(self, ids: list[uuid.UUID], acknowledged: list[uuid.UUID] = ()):
         super().__init__(f"{len(ids)} outbox rows not acknowledged by the broker")
         self.ids = ids
+        self.acknowledged = list(acknowledged)
 
 
 def publish(session: AsyncSession, event_type: str, data: dict) -> OutboxMessage:

@@ -12,6 +12,7 @@ from backbone.consumer import EventConsumer
 from backbone.db import create_engine, session_factory
 from backbone.events import from_kafka_record
 from backbone.kafka import create_producer
+from backbone import outbox
 from backbone.outbox import OutboxRelay, publish
 from backbone.settings import to_asyncpg_url
 from devstack.broker import KafkaBroker, ensure_topics
@@ -89,6 +90,7 @@ async def test_broker_killed_with_sigkill_loses_no_acknowledged_event_and_consum
         await stage(sessions, during)
         await asyncio.sleep(2)
         assert await relay.unpublished_count() == 50
+        assert outbox.BACKLOG._value.get() == 50 and outbox.OLDEST_AGE._value.get() > 1  # what operators see
 
         await asyncio.to_thread(broker.start)  # same data folder, same ports
         after = [f"after-{n}" for n in range(50)]
@@ -97,6 +99,8 @@ async def test_broker_killed_with_sigkill_loses_no_acknowledged_event_and_consum
         await wait_for(lambda: _all_published_and_applied(relay, applied, everything), 90, "events after the restart")
 
         assert sorted(applied) == sorted(everything)  # each applied exactly once, none lost
+        await asyncio.sleep(1.5)  # the relay measures its backlog every second
+        assert outbox.BACKLOG._value.get() == 0 and outbox.OLDEST_AGE._value.get() == 0
         async with sessions() as session:
             processed = (await session.exec(text("SELECT count(*) FROM processed_events WHERE source = '/cla/crash-test'"))).one()
         assert processed == (150,)
@@ -104,7 +108,9 @@ async def test_broker_killed_with_sigkill_loses_no_acknowledged_event_and_consum
     finally:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if broker.process is None:  # failed while it was down: bring it back so the clients can close
+            await asyncio.to_thread(broker.start)
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
         await relay.stop()
         await engine.dispose()
         broker.stop()
