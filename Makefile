@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install run reset test unit integration bench contracts-check clean
+.PHONY: install run reset test unit integration bench bench-replay contracts-check clean
 
 $(BIN)/.installed: constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ contracts-check: install
 ## bench: write throughput/latency at placements and KPI freshness (prints figures; see docs/benchmarks.md)
 bench: install
 	$(BIN)/python -m bench.run
+
+## bench-replay: publish 1,000,000 synthetic events and time the indicators replay (events/s)
+bench-replay: install
+	$(BIN)/python -m bench.replay
 
 clean:
 	rm -rf $(VENV) .devstack

@@ -9,6 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -46,16 +47,44 @@ def load_schema(event_type: str) -> dict:
 
 
 @cache
-def validator(event_type: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(event_type), format_checker=FormatChecker())
+def validator(event_type: str, tolerant: bool = False) -> Draft202012Validator:
+    schema = load_schema(event_type)
+    return Draft202012Validator(_without_closed_objects(schema) if tolerant else schema, format_checker=FormatChecker())
 
 
-def validation_errors(event_type: str, data: dict) -> list[str]:
-    """Human-readable reasons ``data`` breaks the contract of ``event_type`` (empty when it conforms)."""
+@cache
+def fast_check(event_type: str, tolerant: bool = False):
+    """The same contract compiled to Python code (fastjsonschema): about 15 times faster than jsonschema, for
+    the common case of a valid event. It says only yes or no; jsonschema names every problem."""
+    schema = load_schema(event_type)
+    return fastjsonschema.compile(_without_closed_objects(schema) if tolerant else schema, use_formats=True)
+
+
+def validation_errors(event_type: str, data: dict, tolerant: bool = False) -> list[str]:
+    """Human-readable reasons ``data`` breaks the contract of ``event_type`` (empty when it conforms).
+
+    A producer checks strictly (``additionalProperties: false`` catches a misspelt field before it is
+    published). A consumer reads tolerantly: the compatibility gate lets a producer add an optional property
+    to a published version, so a consumer built against the older copy of the schema must accept properties
+    it does not know (and ignore them) rather than dead-letter the event.
+    """
+    try:
+        fast_check(event_type, tolerant)(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # invalid: let jsonschema say exactly why
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-        for error in validator(event_type).iter_errors(data)
+        for error in validator(event_type, tolerant).iter_errors(data)
     ]
+
+
+def _without_closed_objects(schema):
+    if isinstance(schema, dict):
+        return {k: _without_closed_objects(v) for k, v in schema.items() if not (k == "additionalProperties" and v is False)}
+    if isinstance(schema, list):
+        return [_without_closed_objects(v) for v in schema]
+    return schema
 
 
 def dataschema(event_type: str) -> str:

@@ -54,6 +54,56 @@ def test_adding_an_optional_property_and_editing_descriptions_is_compatible():
     assert breaking_changes(BASE, new) == []
 
 
+def test_consumers_read_an_event_with_a_property_added_under_the_gate_that_producers_check_strictly():
+    """What the gate allows (a new optional property on a published version) a consumer built against the
+    older copy of the schema must accept: the producer already checked it against the newer one."""
+    event_type = "uk.cla.health.initial-health-assessment-completed.v1"
+    newer_event = {"assessment_id": "a1", "child_id": "c1", "completed_date": "2025-01-02",
+                   "effective_date": "2025-01-02", "record_version": 1, "provider_site": "S1"}
+    assert any("'provider_site' was unexpected" in p for p in event_contracts.validation_errors(event_type, newer_event))
+    assert event_contracts.validation_errors(event_type, newer_event, tolerant=True) == []
+    # Tolerant only of what it does not know: what it knows must still hold.
+    assert event_contracts.validation_errors(event_type, {**newer_event, "completed_date": "2025-13-01"}, tolerant=True)
+    assert event_contracts.validation_errors(event_type, {k: v for k, v in newer_event.items() if k != "child_id"}, tolerant=True)
+
+
+def variants(schema: dict, valid: dict) -> list[dict]:
+    """The valid event, and versions of it broken (or not) in every way the schema's keywords can judge."""
+    out = [valid, {**valid, "unknown_field": "x"}]
+    for name, rules in schema["properties"].items():
+        out.append({k: v for k, v in valid.items() if k != name})
+        for value in [None, "", "x" * 65, "2025-02-30", "2025-01-01", "not a date", "A B", 0, -1, 2**31, 1.5, True, [], {}]:
+            out.append({**valid, name: value})
+        out += [{**valid, name: v} for v in rules.get("enum", []) if v is not None]
+    return out
+
+
+@pytest.mark.parametrize("event_type", event_contracts.all_event_types())
+@pytest.mark.parametrize("tolerant", [False, True])
+def test_the_fast_check_and_jsonschema_agree_on_every_verdict(event_type, tolerant):
+    schema = event_contracts.load_schema(event_type)
+    valid = {}
+    for name, rules in schema["properties"].items():
+        kinds = rules["type"] if isinstance(rules["type"], list) else [rules["type"]]
+        if "enum" in rules:
+            valid[name] = next(v for v in rules["enum"] if v is not None)
+        elif rules.get("format") == "date":
+            valid[name] = "2025-01-10"
+        elif "integer" in kinds:
+            valid[name] = 1
+        else:
+            valid[name] = "ID-1"
+    assert event_contracts.validation_errors(event_type, valid) == [], "the test's valid event must be valid"
+    for data in variants(schema, valid):
+        try:
+            event_contracts.fast_check(event_type, tolerant)(data)
+            fast = True
+        except Exception:
+            fast = False
+        slow = not list(event_contracts.validator(event_type, tolerant).iter_errors(data))
+        assert fast == slow, data
+
+
 @pytest.mark.parametrize("change, reason", [
     (lambda s: s["required"].append("code"), "'code' became required"),
     (lambda s: s["required"].remove("start_date"), "'start_date' is no longer required"),

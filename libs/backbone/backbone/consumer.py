@@ -15,7 +15,7 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from prometheus_client import Counter, Gauge
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -198,37 +198,3 @@ class EventConsumer:
                     await park(self._sessions, record, error, self._group_id)
                     return False
                 await asyncio.sleep(self._retry_seconds * 2 ** (failures - 1))
-
-
-async def replay_topics(*, bootstrap_servers: str, topics: list[str], sessions: Sessions, handle: Handler) -> int:
-    """Read every topic from the beginning to its current end and apply each record; returns records read.
-
-    The caller empties its projections and processed_events first. Uses no consumer group, so the live
-    consumer's committed offsets are untouched.
-    """
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None)
-    await consumer.start()
-    try:
-        cluster = await consumer._client.fetch_all_metadata()  # aiokafka has no public call for partitions of unsubscribed topics
-        partitions = [
-            TopicPartition(topic, p) for topic in topics for p in sorted(cluster.partitions_for_topic(topic) or ())
-        ]
-        if not partitions:
-            return 0
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if end[tp] > 0}
-        read = 0
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=1000)
-            for tp, records in batches.items():
-                for record in records:
-                    await apply_record(sessions, handle, record)
-                    read += 1
-                if await consumer.position(tp) >= end[tp]:
-                    remaining.discard(tp)
-        return read
-    finally:
-        await consumer.stop()
-

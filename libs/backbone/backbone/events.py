@@ -69,7 +69,7 @@ def from_kafka_record(record) -> Event:
     event_type = event.get_type()
     data = event.get_data()
     try:
-        problems = event_contracts.validation_errors(event_type, data)
+        problems = event_contracts.validation_errors(event_type, data, tolerant=True)  # tolerant reader
     except event_contracts.UnknownEventType as error:
         raise InvalidEvent(str(error)) from error
     if problems:

@@ -19,3 +19,18 @@ async def upsert_latest(session: AsyncSession, table: Table, values: dict) -> No
         where=table.c.record_version < statement.excluded.record_version,
     )
     await session.exec(statement)
+
+
+async def upsert_latest_many(session: AsyncSession, table: Table, rows: list[dict]) -> None:
+    """upsert_latest for many records of ``table``: one statement, prepared once and executed for every row
+    (asyncpg's executemany), which costs far less than compiling a statement per row."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+        where=table.c.record_version < statement.excluded.record_version,
+    )
+    await (await session.connection()).execute(statement, rows)

@@ -1,32 +1,34 @@
 """Rebuild the KPI projections from the topics: `python -m indicators_service.replay`.
 
-Empties the projections and the duplicate guard, then applies every event from the beginning of each
-topic. Because events carry absolute state with record versions, the result equals the live projections.
+Applies every event from the beginning of each topic into copies of the projection tables, while the live
+ones keep serving, then swaps the copies in in one transaction (backbone.rebuild). Because events carry
+absolute state with record versions, the result equals the live projections. Killed half-way, it leaves
+the live projections untouched; run it again.
 """
 
 import asyncio
 import logging
+import sys
 
-from backbone.consumer import replay_topics
-from backbone.db import create_engine, session_factory
+from backbone.rebuild import rebuild
 
-from indicators_service.projections import TOPICS, apply_event, clear
+from indicators_service.projections import PROJECTION_TABLES, TOPICS, apply_event, apply_events
 from indicators_service.settings import Settings
 
 
-async def replay(settings: Settings) -> int:
-    engine = create_engine(settings.async_database_url)
-    sessions = session_factory(engine)
-    try:
-        async with sessions() as session, session.begin():
-            await clear(session)
-        return await replay_topics(
-            bootstrap_servers=settings.kafka_bootstrap_servers, topics=TOPICS, sessions=sessions, handle=apply_event
-        )
-    finally:
-        await engine.dispose()
+async def replay(settings: Settings, progress=None) -> int:
+    return await rebuild(
+        database_url=settings.async_database_url, bootstrap_servers=settings.kafka_bootstrap_servers,
+        topics=TOPICS, tables=PROJECTION_TABLES, handle=apply_event, handle_batch=apply_events, progress=progress,
+    )
+
+
+def print_progress(read: int, seconds: float) -> None:
+    print(f"\r{read:,} events read, {read / max(seconds, 1e-9):,.0f}/s", end="", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
-    print(f"replayed {asyncio.run(replay(Settings()))} events")
+    logging.basicConfig(level=logging.WARNING)
+    count = asyncio.run(replay(Settings(), print_progress))
+    print(file=sys.stderr)
+    print(f"replayed {count} events")
