@@ -8,9 +8,9 @@ PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/plac
 
 .PHONY: install run reset test unit integration bench bench-replay contracts-check clean
 
-$(BIN)/.installed: constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
+$(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis
 	touch $@
 
 install: $(BIN)/.installed
