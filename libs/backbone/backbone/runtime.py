@@ -42,6 +42,7 @@ class ServiceRuntime:
             sessions=self.sessions,
             handle=handle,
             after_changes=after_changes,
+            instance_id=self.settings.consumer_instance_id,
         )
         return self
 

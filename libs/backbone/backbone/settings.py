@@ -22,6 +22,9 @@ class ServiceSettings(BaseSettings):
     kafka_enable_idempotence: bool = True
     api_clients_file: Path = DEV_CLIENTS_FILE
     outbox_poll_seconds: float = 0.5
+    # Static group membership: unique per running instance of a service. Defaults to <service>-<host name>,
+    # which is unique per container; set it when several instances share a host.
+    consumer_instance_id: str | None = None
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):
