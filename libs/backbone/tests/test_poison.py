@@ -8,6 +8,7 @@ from collections import namedtuple
 from datetime import datetime, timezone
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
 
 import care_register
@@ -85,6 +86,13 @@ async def test_a_record_the_database_refuses_is_parked_and_the_partition_moves_o
     assert DEAD_LETTERS.labels(group, "apply_failed")._value.get() == 1
     assert RESTARTS.labels(group)._value.get() == 0  # no restart loop: the consumer carried on
 
+    # Delivered again (a restart before the commit, a replay): parked once, not once per delivery.
+    poison = next(r for r in await records_of(kafka_bootstrap, topic, 4) if r.offset == 1)
+    assert await consumer.apply(poison) is False
+    async with sessions() as session:
+        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (1,)
+    assert DEAD_LETTERS.labels(group, "apply_failed")._value.get() == 1
+
 
 async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootstrap):
     topic = f"outage-{uuid.uuid4().hex[:8]}"
@@ -132,15 +140,17 @@ async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootst
         assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
 
 
-async def next_record(bootstrap: str, topic: str):
-    from aiokafka import AIOKafkaConsumer
-
+async def records_of(bootstrap: str, topic: str, count: int) -> list:
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
-        return await asyncio.wait_for(consumer.getone(), 20)
+        return [await asyncio.wait_for(consumer.getone(), 20) for _ in range(count)]
     finally:
         await consumer.stop()
+
+
+async def next_record(bootstrap: str, topic: str):
+    return (await records_of(bootstrap, topic, 1))[0]
 
 
 def test_an_envelope_without_its_own_id_or_of_another_spec_version_is_invalid():
