@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install run reset test unit integration bench bench-replay contracts-check clean
+.PHONY: install tools run reset test unit integration bench bench-replay contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs
 	touch $@
 
 install: $(BIN)/.installed
+
+## tools: what the deployment checks run (promtool, docker-compose), from Debian's packages when missing
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+DEBIAN_TOOLS := prometheus docker-compose
+tools:
+	@command -v promtool >/dev/null && command -v docker-compose >/dev/null || { \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS) >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS); }; }
 
 ## run: start PostgreSQL, Apache Kafka and the five services, load demo data once (Ctrl-C stops it all).
 ## Their data lives in .devstack/data and is still there at the next make run.
@@ -25,7 +33,7 @@ reset:
 	rm -rf .devstack/data .devstack/logs .devstack/pids
 
 ## test: unit and integration tests (starts its own PostgreSQL and broker), plus the schema compatibility gate
-test: install contracts-check
+test: install tools contracts-check
 	$(BIN)/python -m pytest -q
 
 unit: install
@@ -41,6 +49,17 @@ bench: install
 ## bench-replay: publish 1,000,000 synthetic events and time the indicators replay (events/s)
 bench-replay: install
 	$(BIN)/python -m bench.replay
+
+## up / down / logs: the docker-compose stack the ops team runs (needs a Docker engine; see docs/operations.md)
+COMPOSE ?= docker compose
+up:
+	$(COMPOSE) up --build --detach
+
+down:
+	$(COMPOSE) down
+
+logs:
+	$(COMPOSE) logs --follow --tail=200
 
 clean:
 	rm -rf $(VENV) .devstack

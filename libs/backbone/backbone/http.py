@@ -19,6 +19,9 @@ REQUEST_SECONDS = Histogram(
 )
 
 
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[[FastAPI], None]) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -34,13 +37,16 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
 
     @app.middleware("http")
     async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        REQUEST_SECONDS.labels(
-            request.method, getattr(route, "path", "unmatched"), str(response.status_code)
-        ).observe(time.perf_counter() - started)
-        return response
+        started, status = time.perf_counter(), "500"  # an exception escaping the app is answered with 500
+        try:
+            response = await call_next(request)
+            status = str(response.status_code)
+            return response
+        finally:
+            route = request.scope.get("route")
+            # Bounded labels: a made-up method is "other", an unknown path "unmatched" (never the raw path).
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            REQUEST_SECONDS.labels(method, getattr(route, "path", "unmatched"), status).observe(time.perf_counter() - started)
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict:

@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_CLIENTS_FILE = Path(__file__).parent / "dev_clients.json"
 
 
+EXAMPLE_PASSWORD = "change-me"  # the placeholder in .env.example
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
@@ -30,6 +33,8 @@ class ServiceSettings(BaseSettings):
     def _refuse_dev_secrets_in_production(self):
         if self.environment == "production" and any("dev_token_hint" in c for c in self.api_clients()):
             raise ValueError("API_CLIENTS_FILE holds development tokens: production needs its own client list")
+        if self.environment == "production" and EXAMPLE_PASSWORD in self.database_url:
+            raise ValueError(f"DATABASE_URL holds .env.example's placeholder password {EXAMPLE_PASSWORD!r}: set a real one")
         return self
 
     @property

@@ -19,6 +19,16 @@ def test_production_refuses_the_development_tokens(tmp_path):
     assert ServiceSettings(service_name="x", database_url="postgresql://h/db", environment="production", api_clients_file=real)
 
 
+def test_production_refuses_the_example_database_password(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps([{"client_id": "c", "token_sha256": "0" * 64, "scopes": []}]))
+    with pytest.raises(ValidationError, match="placeholder password"):
+        ServiceSettings(service_name="x", database_url="postgresql://health:change-me@postgres/health",
+                        environment="production", api_clients_file=real)
+    assert ServiceSettings(service_name="x", database_url="postgresql://health:change-me@postgres/health",
+                           environment="local")  # a local trial may keep it
+
+
 def test_plain_postgres_urls_use_asyncpg():
     assert to_asyncpg_url("postgresql://u:p@h:5432/db") == "postgresql+asyncpg://u:p@h:5432/db"
     with pytest.raises(ValueError):

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 VALUE = Gauge("cla_kpi_value", "KPI value as of today (percent, count or rate)", ["kpi"])
 NUMERATOR = Gauge("cla_kpi_numerator", "KPI numerator (the count, for count KPIs)", ["kpi"])
 DENOMINATOR = Gauge("cla_kpi_denominator", "KPI denominator (percent and rate KPIs)", ["kpi"])
+REFRESHED = Gauge("cla_kpi_refreshed_timestamp_seconds", "When the KPI gauges were last computed (stale-data alert)")
 
 
 class KpiGauges:
@@ -35,6 +36,7 @@ class KpiGauges:
                 VALUE.labels(kpi.id).set(float("nan") if kpi.value is None else kpi.value)
                 NUMERATOR.labels(kpi.id).set(kpi.numerator if kpi.numerator is not None else float("nan"))
                 DENOMINATOR.labels(kpi.id).set(kpi.denominator if kpi.denominator is not None else float("nan"))
+        REFRESHED.set_to_current_time()
 
     async def run(self) -> None:
         while True:

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Run once by the postgres image on an empty data volume (/docker-entrypoint-initdb.d), as its superuser.
+# One database and one login role per service, the role owning its database and nothing else; no other
+# role may connect to it, so no service can read another service's tables. Passwords come from the
+# environment (<SERVICE>_DB_PASSWORD, see .env.example): there are no defaults.
+set -eu
+SERVICES="placements health education leaving_care indicators"
+
+password_of() {
+  printenv "$(echo "$1" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD" || true
+}
+
+# Every password first, so that a missing one creates nothing.
+for service in $SERVICES; do
+  if [ -z "$(password_of "$service")" ]; then
+    echo "init-databases: $(echo "$service" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD is not set" >&2
+    exit 1
+  fi
+done
+
+for service in $SERVICES; do
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+       -v service="$service" -v password="$(password_of "$service")" <<'SQL'
+CREATE ROLE :"service" LOGIN PASSWORD :'password';
+CREATE DATABASE :"service" OWNER :"service";
+REVOKE ALL ON DATABASE :"service" FROM PUBLIC;
+SQL
+done
