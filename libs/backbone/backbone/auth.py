@@ -41,7 +41,7 @@ def require_scope(scope: str):
         if not client:
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
         if scope not in client.scopes:
-            raise HTTPException(403, f"client '{client.client_id}' lacks the scope '{scope}'")
+            raise HTTPException(403, "this client is not allowed to do this")  # names no client or scope
         return client
 
     return Depends(dependency)

@@ -2,6 +2,8 @@
 this service has not learnt of yet answers 503 with Retry-After, in the same shape: retry, do not drop it."""
 
 from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 
@@ -14,6 +16,22 @@ class InputError(Exception):
 
     def as_detail(self) -> dict:
         return {"loc": [self.location, self.field], "msg": self.reason, "type": "value_error"}
+
+
+EXCERPT = 80  # characters of a refused value echoed back: enough to recognise it, never the whole of it
+
+
+async def validation_error_handler(_: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 (field and reason), with each refused input cut to a short excerpt."""
+    detail = []
+    for problem in error.errors():
+        problem = {k: v for k, v in problem.items() if k in ("type", "loc", "msg", "input")}
+        value = problem.get("input")
+        if value is not None and not isinstance(value, (int, float, bool)):
+            text = value if isinstance(value, str) else repr(value)
+            problem["input"] = text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+        detail.append(problem)
+    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
 
 
 async def input_error_handler(_: Request, error: InputError) -> JSONResponse:

@@ -5,11 +5,13 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
 from backbone.auth import ClientRegistry
-from backbone.errors import InputError, NotKnownYet, input_error_handler, not_known_yet_handler
+from backbone.errors import InputError, NotKnownYet, input_error_handler, not_known_yet_handler, validation_error_handler
+from backbone.limits import RequestLimits
 from backbone.runtime import ServiceRuntime
 
 REQUEST_SECONDS = Histogram(
@@ -29,11 +31,16 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
         yield
         await runtime.stop()
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    production = runtime.settings.environment == "production"
+    # No interactive docs or schema in production: partners get the OpenAPI document with their credentials.
+    app = FastAPI(title=title, lifespan=lifespan, **({"docs_url": None, "redoc_url": None, "openapi_url": None} if production else {}))
     app.state.runtime = runtime
     app.state.clients = ClientRegistry(runtime.settings.api_clients())
     app.add_exception_handler(InputError, input_error_handler)
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    # Added before `measure`, so inside it: its 401s and 413s are measured too.
+    app.add_middleware(RequestLimits, clients=app.state.clients, max_body_bytes=runtime.settings.max_body_bytes)
 
     @app.middleware("http")
     async def measure(request: Request, call_next):

@@ -1,13 +1,31 @@
 """Request pieces every partner-facing endpoint shares."""
 
+import re
 from typing import Annotated
 
 from fastapi import Header, Path
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+# Shapes of real identifiers that must never be used as the pseudonymous id: an NHS number (10 digits,
+# often written 3-3-4) and a Unique Pupil Number (a letter, 11 digits, then a digit or a letter).
+_REAL_IDENTIFIERS = {
+    "an NHS number": re.compile(r"\d{3}[-_]?\d{3}[-_]?\d{4}"),
+    "a Unique Pupil Number": re.compile(r"[A-Za-z]\d{11}[0-9A-Za-z]"),
+}
+
+
+def _not_a_real_identifier(child_id: str) -> str:
+    for name, shape in _REAL_IDENTIFIERS.items():
+        if shape.fullmatch(child_id):
+            raise ValueError(f"looks like {name}: use the pseudonymous id the council assigned")
+    return child_id
+
 
 ChildId = Annotated[
     str,
-    Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The pseudonymous child id shared with partners; never a name or NHS number."),
+    Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The pseudonymous child id shared with partners; never a name, "
+         "an NHS number or a Unique Pupil Number (those shapes are refused)."),
+    AfterValidator(_not_a_real_identifier),
 ]
 IdempotencyKey = Annotated[
     str,

@@ -1,5 +1,6 @@
 """Settings every service shares; each service subclasses ServiceSettings for its own."""
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,11 @@ DEV_CLIENTS_FILE = Path(__file__).parent / "dev_clients.json"
 
 
 EXAMPLE_PASSWORD = "change-me"  # the placeholder in .env.example
+
+
+def development_token_hashes() -> set[str]:
+    """SHA-256 of every public development token (those infra/clients/clients.example.json uses too)."""
+    return {hashlib.sha256(c["dev_token_hint"].encode()).hexdigest() for c in json.loads(DEV_CLIENTS_FILE.read_text())}
 
 
 class ServiceSettings(BaseSettings):
@@ -28,10 +34,13 @@ class ServiceSettings(BaseSettings):
     # Static group membership: unique per running instance of a service. Defaults to <service>-<host name>,
     # which is unique per container; set it when several instances share a host.
     consumer_instance_id: str | None = None
+    # A partner posts one record at a time (a few hundred bytes); larger bodies are refused with 413 unread.
+    max_body_bytes: int = 1_048_576
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):
-        if self.environment == "production" and any("dev_token_hint" in c for c in self.api_clients()):
+        # By value: a development token's hash, wherever it appears, not just a file that looks like ours.
+        if self.environment == "production" and any(c["token_sha256"] in development_token_hashes() for c in self.api_clients()):
             raise ValueError("API_CLIENTS_FILE holds development tokens: production needs its own client list")
         if self.environment == "production" and EXAMPLE_PASSWORD in self.database_url:
             raise ValueError(f"DATABASE_URL holds .env.example's placeholder password {EXAMPLE_PASSWORD!r}: set a real one")
