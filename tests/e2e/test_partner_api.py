@@ -133,6 +133,9 @@ def test_a_retry_with_the_same_idempotency_key_creates_nothing_new(stack, case):
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert stored_for(stack, child) == stored
+    # The replayed answer shows the child's record again: audited like the first.
+    audited = query(stack, "placements", "SELECT action, resource FROM audit_log WHERE child_id = $1 AND action = 'write-replayed'", child)
+    assert [tuple(r) for r in audited] == [("write-replayed", "/children/{child_id}/placements")]
     reused = case.post(f"/children/{child}/placements", {**body, "placement_type": "U2"}, key="retry-key-0001")
     assert reused.status_code == 422 and reused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
 

@@ -40,7 +40,10 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     # Added before `measure`, so inside it: its 401s and 413s are measured too.
-    app.add_middleware(RequestLimits, clients=app.state.clients, max_body_bytes=runtime.settings.max_body_bytes)
+    settings = runtime.settings
+    app.add_middleware(RequestLimits, clients=app.state.clients, max_body_bytes=settings.max_body_bytes,
+                       requests_per_second=settings.rate_limit_per_second, burst=settings.rate_limit_burst,
+                       failed_authentications_per_minute=settings.failed_authentications_per_minute)
 
     @app.middleware("http")
     async def measure(request: Request, call_next):

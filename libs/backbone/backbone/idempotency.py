@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backbone.audit import record_access
 from backbone.auth import ApiClient
 from backbone.db import Sessions
 from backbone.errors import InputError
@@ -24,7 +25,8 @@ def fingerprint(payload: dict) -> str:
 
 
 async def idempotent_write(
-    sessions: Sessions, client: ApiClient, key: str, payload: dict, write: Write, after_commit: Callable[[], None]
+    sessions: Sessions, client: ApiClient, key: str, payload: dict, write: Write, after_commit: Callable[[], None],
+    audit_replay: Callable[[AsyncSession], None] | None = None,
 ) -> JSONResponse:
     request_fingerprint = fingerprint(payload)
     for _ in range(2):  # a second pass only when a concurrent request with the same key committed first
@@ -33,6 +35,9 @@ async def idempotent_write(
             if prior:
                 if prior.request_fingerprint != request_fingerprint:
                     raise InputError("Idempotency-Key", "this key was already used for a different request", "header")
+                if audit_replay:  # the replayed answer shows the child's record again: that is an access too
+                    audit_replay(session)
+                    await session.commit()
                 return JSONResponse(prior.response, prior.status_code, headers={"Idempotent-Replayed": "true"})
             try:
                 status, body = await write(session)
@@ -58,4 +63,10 @@ def write_once(request: Request, client: ApiClient, key: str, body: BaseModel, w
     """The usual partner write: idempotent under ``key``, and the outbox relay woken once it commits."""
     runtime = request.app.state.runtime
     payload = {"path": request.url.path, "body": body.model_dump(mode="json")}
-    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged)
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+
+    def audit_replay(session: AsyncSession) -> None:
+        record_access(session, client, "write-replayed", route, request.path_params.get("child_id"),
+                      request.headers.get("X-Purpose"))
+
+    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged, audit_replay)

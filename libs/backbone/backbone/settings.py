@@ -36,6 +36,11 @@ class ServiceSettings(BaseSettings):
     consumer_instance_id: str | None = None
     # A partner posts one record at a time (a few hundred bytes); larger bodies are refused with 413 unread.
     max_body_bytes: int = 1_048_576
+    # Per client and per source address, each instance: a steady rate with bursts; then 429 with Retry-After.
+    rate_limit_per_second: float = 200
+    rate_limit_burst: int = 400
+    # Failed authentications a source may make in a minute before it must wait (even with a right token).
+    failed_authentications_per_minute: int = 30
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):

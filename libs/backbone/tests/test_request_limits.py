@@ -109,3 +109,25 @@ async def test_production_serves_no_docs_and_refuses_development_tokens_by_value
         assert (await client.get("/docs")).status_code == 404
         assert (await client.get("/openapi.json")).status_code == 404
     await app.state.runtime.engine.dispose()
+
+
+async def test_a_client_over_its_rate_gets_429_with_retry_after():
+    app = make_app(rate_limit_per_second=1, rate_limit_burst=5)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        answers = [(await client.post("/children/C1/records", json={"note_code": "x"}, headers=TOKEN)) for _ in range(7)]
+        assert [a.status_code for a in answers] == [200] * 5 + [429] * 2
+        assert int(answers[-1].headers["retry-after"]) >= 1
+        assert (await client.get("/health/live")).status_code == 200  # probes are never limited
+    await app.state.runtime.engine.dispose()
+
+
+async def test_after_too_many_failed_authentications_even_the_right_token_waits():
+    app = make_app(failed_authentications_per_minute=3)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        guesses = [(await client.post("/children/C1/records", json={}, headers={"Authorization": f"Bearer guess-{n}"}))
+                   for n in range(3)]
+        assert [g.status_code for g in guesses] == [401] * 3
+        right = await client.post("/children/C1/records", json={"note_code": "x"}, headers=TOKEN)
+        assert right.status_code == 429 and int(right.headers["retry-after"]) >= 1
+    assert app.state.read == []
+    await app.state.runtime.engine.dispose()

@@ -41,3 +41,10 @@ def test_tokens_are_checked_against_their_hashes():
     assert client.client_id == "health-provider" and "health:write" in client.scopes
     assert "placements:write" not in client.scopes
     assert registry.authenticate("dev-health-provider-tokenX") is None
+
+
+def test_audited_purposes_lose_their_control_characters():
+    from backbone.audit import sanitised
+
+    assert sanitised("review\n2026-01-01 FORGED ENTRY\x1b[31m\x00") == "review 2026-01-01 FORGED ENTRY [31m "
+    assert sanitised("réunion du 3 mars – PEP") == "réunion du 3 mars – PEP" and sanitised(None) is None

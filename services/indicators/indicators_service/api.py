@@ -25,7 +25,7 @@ async def all_kpis(request: Request, as_of: date | None = AsOf, client: ApiClien
 @router.get("/kpis/{kpi_id}")
 async def one_kpi(kpi_id: str, request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> dict:
     if kpi_id not in KPIS:
-        raise HTTPException(404, f"unknown KPI '{kpi_id}'; known: {', '.join(KPIS)}")
+        raise HTTPException(404, "unknown KPI: GET /kpis lists them")  # neither echoes the input nor lists them
     kpis = request.app.state.kpis
     async with request.app.state.runtime.sessions() as session:
         return (await compute(session, kpi_id, as_of or today(), kpis.context)).as_json()
