@@ -34,8 +34,8 @@ class Partner:
                 raise RuntimeError(f"POST {path} -> {response.status_code}: {response.text}")
             return response.json()
 
-    def get(self, path: str, **params) -> httpx.Response:
-        return self.http.get(path, params=params)
+    def get(self, path: str, purpose: str | None = None, **params) -> httpx.Response:
+        return self.http.get(path, params=params, headers={"X-Purpose": purpose} if purpose else {})
 
     def close(self) -> None:
         self.http.close()

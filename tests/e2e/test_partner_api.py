@@ -85,7 +85,7 @@ def test_end_before_start_and_before_birth_are_refused(stack, case):
                          {"date_of_birth": "2015-01-01", "start_date": "2014-12-31", "legal_status": "C2"})
     assert response.status_code == 422 and "before the child's date of birth" in response.json()["detail"][0]["msg"]
     child = child_in_care(case)
-    period = case.get(f"/children/{child}").json()["care_periods"][0]
+    period = case.get(f"/children/{child}", purpose="test: find the period of care").json()["care_periods"][0]
     response = case.post(f"/children/{child}/care-periods/{period['care_period_id']}/end",
                          {"end_date": "2001-01-01", "reason_ceased": "E13"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "end_date"]
@@ -154,6 +154,8 @@ def test_clients_must_authenticate_and_hold_the_scope(stack):
 
 def test_every_read_and_write_of_a_child_is_audited_and_the_audit_log_is_append_only(stack, case):
     child = child_in_care(case)
+    unexplained = case.http.get(f"/children/{child}")  # a child's record is read only with a reason
+    assert unexplained.status_code == 422 and unexplained.json()["detail"][0]["loc"] == ["header", "X-Purpose"]
     case.http.get(f"/children/{child}", headers={"X-Purpose": "reconciling the March return"})
     rows = query(stack, "placements", "SELECT client_id, action, resource, purpose FROM audit_log WHERE child_id = $1 ORDER BY id", child)
     assert [tuple(r) for r in rows] == [

@@ -72,7 +72,7 @@ def test_placements_slice_cla_count_and_placement_stability(partners):
     wait_for_kpi(partners, "placement_stability_3plus", {"numerator": before["numerator"] + 1})
 
     # Leaving care takes the child out of the population on the day they leave.
-    period = partners["case"].get(f"/children/{child}").json()["care_periods"][0]
+    period = partners["case"].get(f"/children/{child}", purpose="test: find the period of care").json()["care_periods"][0]
     partners["case"].post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end",
                              {"end_date": TODAY.isoformat(), "reason_ceased": "E13"})
     wait_for_kpi(partners, "cla_count", {"value": before_count})

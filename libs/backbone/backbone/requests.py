@@ -34,6 +34,11 @@ IdempotencyKey = Annotated[
 Purpose = Annotated[
     str | None, Header(alias="X-Purpose", max_length=200, description="Why the record is accessed; kept in the audit log."),
 ]
+# Reading a child's record needs a reason, kept with the access in the audit log.
+RequiredPurpose = Annotated[
+    str, Header(alias="X-Purpose", min_length=3, max_length=200,
+                description="Why the child's record is read (required); kept in the audit log."),
+]
 
 
 class StrictBody(BaseModel):

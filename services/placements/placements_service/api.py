@@ -13,7 +13,7 @@ from backbone.codes import code_list
 from backbone.errors import InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
-from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
+from backbone.requests import ChildId, IdempotencyKey, Purpose, RequiredPurpose, StrictBody
 
 from placements_service import domain
 from placements_service.models import CarePeriod, Child, Placement
@@ -167,7 +167,7 @@ async def placement_ended(
 
 
 @router.get("/children/{child_id}")
-async def child_record(child_id: ChildId, request: Request, purpose: Purpose = None, client: ApiClient = require_scope(READ)):
+async def child_record(child_id: ChildId, request: Request, purpose: RequiredPurpose, client: ApiClient = require_scope(READ)):
     """A child's periods of care and placements, for the case system to reconcile. Audited."""
     async with request.app.state.runtime.sessions() as session:
         child = await session.get(Child, child_id)
