@@ -61,6 +61,8 @@ def child_in_care(case) -> str:
     ({"start_date": "2001-01-01", "placement_type": "U1"}, "start_date", "before the period of care started"),
     ({"placement_type": "U1"}, "start_date", "Field required"),
     ({"start_date": "2020-01-01", "placement_type": "U1", "child_name": "Jane"}, "child_name", "Extra inputs are not permitted"),
+    ({"start_date": "2020-01-01", "placement_type": "U1", "carer_id": "C" * 65}, "carer_id", "at most 64 characters"),
+    ({"start_date": "2020-01-01", "placement_type": "U1", "carer_id": "Mrs Jane Smith"}, "carer_id", "should match pattern"),
 ])
 def test_bad_input_names_the_field_and_reason_and_stores_nothing(stack, case, body, field, reason):
     child = child_in_care(case)

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
+from pydantic import Field
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,7 +44,8 @@ class PlacementStart(StrictBody):
     start_date: date
     placement_type: PlacementType
     provider: Provider | None = None
-    carer_id: str | None = None
+    # An opaque id, never a name: the event contract allows 64 characters, and a name would need spaces.
+    carer_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class PlacementEnd(StrictBody):
