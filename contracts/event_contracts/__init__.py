@@ -6,6 +6,7 @@ An event type looks like ``uk.cla.<producer>.<event-name>.v<N>``; its schema liv
 
 import json
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -57,7 +58,20 @@ def fast_check(event_type: str, tolerant: bool = False):
     """The same contract compiled to Python code (fastjsonschema): about 15 times faster than jsonschema, for
     the common case of a valid event. It says only yes or no; jsonschema names every problem."""
     schema = load_schema(event_type)
-    return fastjsonschema.compile(_without_closed_objects(schema) if tolerant else schema, use_formats=True)
+    return fastjsonschema.compile(_without_closed_objects(schema) if tolerant else schema, use_formats=True,
+                                  formats={"date": _is_date})
+
+
+def _is_date(value: str) -> bool:
+    """RFC 3339 full-date, as jsonschema checks it: ASCII digits only (fastjsonschema's own accepts any
+    Unicode digit), and a real calendar day."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def validation_errors(event_type: str, data: dict, tolerant: bool = False) -> list[str]:

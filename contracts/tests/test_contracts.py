@@ -90,7 +90,8 @@ def variants(schema: dict, valid: dict) -> list[dict]:
     out = [valid, {**valid, "unknown_field": "x"}]
     for name, rules in schema["properties"].items():
         out.append({k: v for k, v in valid.items() if k != name})
-        for value in [None, "", "x" * 65, "2025-02-30", "2025-01-01", "not a date", "A B", 0, -1, 2**31, 1.5, True, [], {}]:
+        for value in [None, "", "x" * 65, "2025-02-30", "2025-01-01", "not a date", "A B", 0, -1, 2**31, 1.5, True, [], {},
+                      "٢٠٢٥-01-02", "2025-1-02", "2025-01-02T00:00", "２０２５-01-02"]:
             out.append({**valid, name: value})
         out += [{**valid, name: v} for v in rules.get("enum", []) if v is not None]
     return out

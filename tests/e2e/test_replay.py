@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from backbone.clock import today
-from backbone.rebuild import SCHEMA, rebuild
+from backbone.rebuild import SCHEMA, RebuildRefused, rebuild
 from backbone.settings import to_asyncpg_url
 from devstack import demo
 from devstack.partners import Partner
@@ -67,3 +67,19 @@ async def test_a_killed_replay_leaves_the_live_kpis_and_a_rerun_swaps_in_the_sam
     assert any(k["denominator"] for k in after[0])  # the comparison covered real figures
     assert await fetch(database, INDEXES) == indexes_before  # same tables, same index names and definitions
     assert await fetch(database, f"SELECT 1 FROM pg_namespace WHERE nspname = '{SCHEMA}'") == []
+
+
+async def test_a_rebuild_that_would_be_worse_than_the_live_tables_is_refused_and_changes_nothing(stack):
+    urls = {s: stack.url(s) for s in ("placements", "health", "education", "leaving_care")}
+    if not await asyncio.to_thread(demo.is_loaded, urls, 12):
+        await asyncio.to_thread(demo.load, urls, today(), 12, 77)
+    await asyncio.sleep(1)
+    database = stack.database_urls["indicators"]
+    applied_before = await fetch(database, "SELECT count(*) FROM processed_events")
+    arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, tables=PROJECTION_TABLES,
+                     handle=apply_event, handle_batch=apply_events)
+    with pytest.raises(RebuildRefused, match="no such topic"):  # e.g. pointed at the wrong broker
+        await rebuild(topics=[*TOPICS, "placement"], **arguments)
+    with pytest.raises(RebuildRefused, match="Nothing was swapped"):  # a copy holding less than the live tables
+        await rebuild(topics=["health"], **arguments)
+    assert await fetch(database, "SELECT count(*) FROM processed_events") == applied_before

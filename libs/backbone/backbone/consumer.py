@@ -36,6 +36,17 @@ NEWEST_APPLIED = Gauge("cla_consumer_newest_record_timestamp_seconds",
                        "Broker timestamp of the newest record the consumer has handled (time() - this = its age)",
                        ["group"])
 
+# Database errors that say the database (or our access to it) is unwell, not the record: wait, never park.
+# Connection (08), transaction state such as read-only (25), resources such as a full disk (53), operator
+# intervention (57), missing privilege (42501), missing table (42P01, a migration not run yet).
+SYSTEMIC_SQLSTATES = ("08", "25", "53", "57", "42501", "42P01")
+
+
+def systemic(error: BaseException) -> bool:
+    state = getattr(getattr(error, "orig", None), "sqlstate", None) or getattr(error, "sqlstate", None)
+    return bool(state) and str(state).startswith(SYSTEMIC_SQLSTATES)
+
+
 # Why a record was parked: the label values of cla_consumer_dead_letters_total (a closed set).
 INVALID = "invalid_event"  # breaks the envelope or its contract: retrying cannot help
 APPLY_FAILED = "apply_failed"  # the handler or the database refused it, every time it was tried
@@ -48,27 +59,36 @@ async def apply_record(sessions: Sessions, handle: Handler, record, group: str =
     """Apply one Kafka record in one transaction; True when it changed something (not a duplicate).
 
     An invalid event is parked at once. Any other error propagates: the caller decides to retry or park."""
+    changed = parked = False
     async with sessions() as session, session.begin():
         try:
             event = from_kafka_record(record)
         except InvalidEvent as error:
-            await _dead_letter(session, record, None, INVALID, error, group)
-            return False
-        claimed = await session.exec(
-            insert(ProcessedEvent)
-            .values(source=event.source, event_id=event.id, event_type=event.type)
-            .on_conflict_do_nothing()
-            .returning(ProcessedEvent.event_id)
-        )
-        if claimed.first() is None:
-            return False  # already applied: a redelivery or a re-send from an outbox relay
-        try:
-            async with session.begin_nested():
-                await handle(session, event)
-        except InvalidEvent as error:
-            await _dead_letter(session, record, event, INVALID, error, group)
-            return False
-        return True
+            parked = await dead_letter(session, record, None, INVALID, error)
+        else:
+            changed, parked = await _claim_and_apply(session, handle, record, event)
+    if parked:  # counted once its transaction has committed
+        DEAD_LETTERS.labels(group, INVALID).inc()
+    return changed
+
+
+async def _claim_and_apply(session: AsyncSession, handle: Handler, record, event: Event) -> tuple[bool, bool]:
+    """(changed, parked)."""
+    claimed = await session.exec(
+        insert(ProcessedEvent)
+        .values(source=event.source, event_id=event.id, event_type=event.type)
+        .on_conflict_do_nothing()
+        .returning(ProcessedEvent.event_id)
+    )
+    if claimed.first() is None:
+        return False, False  # already applied: a redelivery or a re-send from an outbox relay
+    try:
+        async with session.begin_nested():
+            await handle(session, event)
+    except InvalidEvent as error:
+        # Parked, and claimed so that redeliveries are not parked again (re-drive removes the claim).
+        return False, await dead_letter(session, record, event, INVALID, error)
+    return True, False
 
 
 async def park(sessions: Sessions, record, error: Exception, group: str = "") -> None:
@@ -78,23 +98,30 @@ async def park(sessions: Sessions, record, error: Exception, group: str = "") ->
     except InvalidEvent:
         event = None
     async with sessions() as session, session.begin():
-        await _dead_letter(session, record, event, APPLY_FAILED, error, group)
+        added = await dead_letter(session, record, event, APPLY_FAILED, error)
+    if added:
+        DEAD_LETTERS.labels(group, APPLY_FAILED).inc()
 
 
-async def _dead_letter(session: AsyncSession, record, event: Event | None, reason: str, error: Exception, group: str) -> None:
-    """One row per record: a redelivery or a replay of a record already parked does not park it again."""
+async def dead_letter(session: AsyncSession, record, event: Event | None, reason: str, error: Exception) -> bool:
+    """Add the record to dead_letters in the caller's transaction; False when it is there already (a
+    redelivery or a replay of a record already parked is not parked again)."""
     already = await session.exec(select(DeadLetter.id).where(
         DeadLetter.topic == record.topic, DeadLetter.partition == record.partition, DeadLetter.offset == record.offset))
     if already.first() is not None:
-        return
+        return False
     # The reason is logged, never the record: it may hold a child's data.
     log.warning("parked %s[%s]@%s (%s): %s", record.topic, record.partition, record.offset, reason, type(error).__name__)
-    DEAD_LETTERS.labels(group, reason).inc()
     session.add(DeadLetter(
         topic=record.topic, partition=record.partition, offset=record.offset,
         event_id=event.id if event else None, event_type=event.type if event else None,
-        error=f"{reason}: {describe(error)}"[:2000],
+        error=dead_letter_reason(reason, error),
     ))
+    return True
+
+
+def dead_letter_reason(reason: str, error: Exception) -> str:
+    return f"{reason}: {describe(error)}"[:2000]
 
 
 def describe(error: Exception) -> str:
@@ -173,7 +200,8 @@ class EventConsumer:
                     changed |= await self.apply(record)
                 LAG.labels(self._group_id, tp.topic, str(tp.partition)).set(
                     max(0, (consumer.highwater(tp) or 0) - (records[-1].offset + 1)))
-                NEWEST_APPLIED.labels(self._group_id).set(records[-1].timestamp / 1000)
+                newest = max(NEWEST_APPLIED.labels(self._group_id)._value.get(), records[-1].timestamp / 1000)
+                NEWEST_APPLIED.labels(self._group_id).set(newest)  # the newest of all partitions: never backwards
             if batches:
                 await consumer.commit()
             if changed and self._after_changes:
@@ -189,8 +217,8 @@ class EventConsumer:
             try:
                 return await apply_record(self._sessions, self.handle, record, self._group_id)
             except Exception as error:
-                if not await reachable(self._sessions):
-                    log.warning("consumer %s: database unreachable; retrying", self._group_id)
+                if systemic(error) or not await reachable(self._sessions):
+                    log.warning("consumer %s: the database is unwell (%s); retrying", self._group_id, type(error).__name__)
                     await asyncio.sleep(max(1.0, self._retry_seconds))
                     continue
                 failures += 1

@@ -11,8 +11,9 @@ Sessions = async_sessionmaker[AsyncSession]
 log = logging.getLogger(__name__)
 
 
-def create_engine(async_url: str) -> AsyncEngine:
-    return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+def create_engine(async_url: str, **options) -> AsyncEngine:
+    # hide_parameters: a failed statement's parameters (a child's data) never reach a log or a traceback.
+    return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True, **options)
 
 
 def session_factory(engine: AsyncEngine) -> Sessions:

@@ -26,6 +26,9 @@ async def validation_error_handler(_: Request, error: RequestValidationError) ->
     detail = []
     for problem in error.errors():
         problem = {k: v for k, v in problem.items() if k in ("type", "loc", "msg", "input")}
+        loc = tuple(problem.get("loc", ()))
+        if len(loc) < 2 or loc[:2] == ("path", "child_id"):
+            problem.pop("input", None)  # the whole body, or what may be a real identifier: never echoed
         value = problem.get("input")
         if value is not None and not isinstance(value, (int, float, bool)):
             text = value if isinstance(value, str) else repr(value)

@@ -145,11 +145,11 @@ class OutboxRelay:
         deliveries = []
         failure: Exception | None = None
         for row in rows:
-            key, value, headers = to_kafka_message(
-                event_id=str(row.id), source=self._source, event_type=row.event_type,
-                subject=row.subject, time=row.created_at or datetime.now(timezone.utc), data=row.data,
-            )
             try:
+                key, value, headers = to_kafka_message(
+                    event_id=str(row.id), source=self._source, event_type=row.event_type,
+                    subject=row.subject, time=row.created_at or datetime.now(timezone.utc), data=row.data,
+                )
                 deliveries.append(await self._producer.send(row.topic, value=value, key=key, headers=headers))
             except Exception as error:  # not even queued: nor is anything after it
                 failure = error

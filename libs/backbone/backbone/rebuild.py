@@ -15,17 +15,22 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.consumer import INVALID, Handler, _dead_letter, apply_record, park
-from backbone.db import Sessions, session_factory
+from backbone.consumer import INVALID, EventConsumer, Handler, dead_letter
+from backbone.db import Sessions, create_engine, session_factory
 from backbone.events import Event, InvalidEvent, from_kafka_record
 from backbone.tables import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "rebuild"
+LOCK_ID = 0x636C6172  # pg_advisory_lock key: one rebuild at a time per database
+
+
+class RebuildRefused(RuntimeError):
+    """The rebuilt copies would be worse than the live tables: they were not swapped in."""
 # Applies many events inside the caller's transaction. Like every projection update here it must be idempotent
 # (upserts of absolute state by record_version): a re-sent event may be among them.
 BatchHandler = Callable[[AsyncSession, list[Event]], Awaitable[None]]
@@ -36,33 +41,39 @@ async def rebuild(*, database_url: str, bootstrap_servers: str, topics: list[str
                   progress: Callable[[int, float], None] | None = None) -> int:
     """Rebuild ``tables`` (and the duplicate guard and dead letters) from ``topics``; returns records read."""
     tables = [*tables, "processed_events", "dead_letters"]
-    live = create_async_engine(database_url)
+    live = create_engine(database_url)
     # The rebuild's own connections see the copies under the same names as the live tables.
-    building = create_async_engine(database_url, connect_args={"server_settings": {"search_path": SCHEMA}})
+    building = create_engine(database_url, connect_args={"server_settings": {"search_path": SCHEMA}})
     sessions = session_factory(building)
+    # Records that fail are retried, and a database outage waited out, exactly as the live consumer does.
+    applier = EventConsumer(bootstrap_servers=bootstrap_servers, group_id="rebuild", topics=topics, sessions=sessions,
+                            handle=handle)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None,
                                 max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024)
-    await consumer.start()
     try:
-        async with live.begin() as connection:
-            await connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))  # a killed rebuild's copies
-            await connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-            for table in tables:
-                await connection.execute(text(f"CREATE TABLE {SCHEMA}.{table} (LIKE public.{table} INCLUDING ALL)"))
-        partitions = await _partitions(consumer, topics)
-        read = 0
-        if partitions:
+        async with live.connect() as guard:
+            if not (await guard.execute(text(f"SELECT pg_try_advisory_lock({LOCK_ID})"))).scalar():
+                raise RebuildRefused("another rebuild is running on this database")
+            await consumer.start()
+            partitions = await _partitions(consumer, topics)
+            async with live.begin() as connection:
+                await connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))  # a killed rebuild's copies
+                await connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+                for table in tables:
+                    await connection.execute(text(f"CREATE TABLE {SCHEMA}.{table} (LIKE public.{table} INCLUDING ALL)"))
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
-            read = await _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, progress)
-        async with live.begin() as connection:
-            # The live consumer claims each event here first: holding this pauses it until the swap commits.
-            await connection.execute(text("LOCK TABLE public.processed_events IN EXCLUSIVE MODE"))
-            if partitions:
-                read += await _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, None)
-            for table in tables:
-                await _swap(connection, table)
-            await connection.execute(text(f"DROP SCHEMA {SCHEMA}"))
+            read = await _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, progress)
+            async with live.begin() as connection:
+                # The live consumer claims each event, or parks it, here first: holding these pauses it until
+                # the swap commits, so nothing it applies meanwhile can be lost with the old tables.
+                await connection.execute(text("LOCK TABLE public.processed_events, public.dead_letters IN EXCLUSIVE MODE"))
+                read += await _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, None)
+                await _refuse_a_worse_copy(connection, read)
+                for table in tables:
+                    await _swap(connection, table)
+                await connection.execute(text(f"DROP SCHEMA {SCHEMA}"))
+            await guard.execute(text(f"SELECT pg_advisory_unlock({LOCK_ID})"))
         return read
     finally:
         await consumer.stop()
@@ -70,12 +81,27 @@ async def rebuild(*, database_url: str, bootstrap_servers: str, topics: list[str
         await live.dispose()
 
 
+async def _refuse_a_worse_copy(connection: AsyncConnection, read: int) -> None:
+    """The copy must hold at least what the live tables hold: a wrong broker address or a bug that parks
+    records must not replace good KPIs with empty or partial ones."""
+    count = "SELECT (SELECT count(*) FROM {0}.processed_events), (SELECT count(*) FROM {0}.dead_letters)"
+    rebuilt_applied, rebuilt_parked = (await connection.execute(text(count.format(SCHEMA)))).one()
+    live_applied, live_parked = (await connection.execute(text(count.format("public")))).one()
+    if rebuilt_applied < live_applied or rebuilt_parked > live_parked:
+        raise RebuildRefused(
+            f"the rebuilt copy applied {rebuilt_applied} events and parked {rebuilt_parked} (read {read}); the live "
+            f"tables hold {live_applied} applied and {live_parked} parked. Nothing was swapped; see rebuild.dead_letters.")
+
+
 async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
     cluster = await consumer._client.fetch_all_metadata()  # aiokafka has no public call for partitions of unsubscribed topics
-    return [TopicPartition(topic, p) for topic in topics for p in sorted(cluster.partitions_for_topic(topic) or ())]
+    missing = [topic for topic in topics if not cluster.partitions_for_topic(topic)]
+    if missing:
+        raise RebuildRefused(f"no such topic on {consumer._client._bootstrap_servers}: {', '.join(missing)}")
+    return [TopicPartition(topic, p) for topic in topics for p in sorted(cluster.partitions_for_topic(topic))]
 
 
-async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, progress) -> int:
+async def _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, progress) -> int:
     """Apply every record up to the partitions' current ends, in batches; returns records read."""
     end = await consumer.end_offsets(partitions)
     remaining = {tp for tp in partitions if await consumer.position(tp) < end[tp]}
@@ -84,7 +110,7 @@ async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, ba
         fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
         records = [record for batch in fetched.values() for record in batch]
         if records:
-            await apply_batch(sessions, handle, handle_batch, records)
+            await apply_batch(sessions, applier, handle_batch, records)
             read += len(records)
             if progress:
                 progress(read, time.monotonic() - started)
@@ -94,8 +120,9 @@ async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, ba
     return read
 
 
-async def apply_batch(sessions: Sessions, handle: Handler, handle_batch: BatchHandler, records: list) -> None:
-    """Apply many records in one transaction; if that fails, apply them one by one (parking what fails)."""
+async def apply_batch(sessions: Sessions, applier: EventConsumer, handle_batch: BatchHandler, records: list) -> None:
+    """Apply many records in one transaction; if that fails, apply them one by one as the live consumer does
+    (retries, waiting out a database outage, then parking what still fails)."""
     try:
         async with sessions() as session, session.begin():
             events = []
@@ -103,7 +130,7 @@ async def apply_batch(sessions: Sessions, handle: Handler, handle_batch: BatchHa
                 try:
                     events.append(from_kafka_record(record))
                 except InvalidEvent as error:
-                    await _dead_letter(session, record, None, INVALID, error, "rebuild")
+                    await dead_letter(session, record, None, INVALID, error)
             if events:
                 # The duplicate guard is filled for the live consumer's sake (after the swap it skips these).
                 await (await session.connection()).execute(
@@ -114,10 +141,7 @@ async def apply_batch(sessions: Sessions, handle: Handler, handle_batch: BatchHa
     except Exception as error:
         log.warning("rebuild: a batch of %d failed (%s); applying its records one by one", len(records), type(error).__name__)
         for record in records:
-            try:
-                await apply_record(sessions, handle, record, "rebuild")
-            except Exception as record_error:
-                await park(sessions, record, record_error, "rebuild")
+            await applier.apply(record)
 
 
 async def _swap(connection: AsyncConnection, table: str) -> None:

@@ -140,6 +140,53 @@ async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootst
         assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
 
 
+async def test_a_record_a_handler_refused_as_invalid_is_applied_by_re_drive_once_fixed(sessions, kafka_bootstrap):
+    topic = f"refused-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
+    prefix = f"i{uuid.uuid4().hex[:6]}-"
+    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    fixed = False
+
+    async def handler_that_refuses(session, event):
+        if not fixed:
+            raise InvalidEvent("contradicts what is known")
+        await care_register.learn(session, event)
+
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"refused-{prefix}", topics=[topic],
+                             sessions=sessions, handle=handler_that_refuses)
+    record = await next_record(kafka_bootstrap, topic)
+    assert await consumer.apply(record) is False and await consumer.apply(record) is False  # parked, once
+    applied, failing = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_that_refuses)
+    assert applied == 0 and failing >= 1  # still refused: stays parked (other tests' parked records fail too)
+    assert await known_children(sessions, prefix) == set()
+    fixed = True
+    applied, _ = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_that_refuses)
+    assert applied == 1 and await known_children(sessions, prefix) == {f"{prefix}a"}
+    async with sessions() as session:
+        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
+
+
+async def test_a_database_that_answers_but_lacks_a_table_is_waited_for_not_blamed_on_the_record(sessions, kafka_bootstrap):
+    """SELECT 1 works, yet every write fails the same way (a migration not run yet): systemic, so no parking."""
+    topic = f"migration-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
+    prefix = f"m{uuid.uuid4().hex[:6]}-"
+    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    migrated_at = asyncio.get_running_loop().time() + 2.5
+
+    async def handler_before_the_migration(session, event):
+        if asyncio.get_running_loop().time() < migrated_at:
+            await session.exec(text("SELECT * FROM a_table_the_next_migration_adds"))
+        await care_register.learn(session, event)
+
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"migration-{prefix}", topics=[topic],
+                             sessions=sessions, handle=handler_before_the_migration, attempts=2, retry_seconds=0.01)
+    assert await consumer.apply(await next_record(kafka_bootstrap, topic)) is True
+    assert await known_children(sessions, prefix) == {f"{prefix}a"}
+    async with sessions() as session:
+        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
+
+
 async def records_of(bootstrap: str, topic: str, count: int) -> list:
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
     await consumer.start()

@@ -93,6 +93,7 @@ async def test_a_403_names_no_client_and_no_scope(client):
 async def test_real_identifiers_are_refused_as_child_ids(client, child_id):
     response = await client.post(f"/children/{child_id}/records", json={"note_code": "x"}, headers=TOKEN)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["path", "child_id"]
+    assert child_id not in response.text  # not echoed back
     assert client.app.state.read == []
 
 
