@@ -52,6 +52,14 @@ async def publish_to_partition(bootstrap: str, topic: str, events: list[dict]) -
         await producer.stop()
 
 
+async def topic_with_one_child(bootstrap: str, name: str) -> tuple[str, str]:
+    """A fresh one-partition topic holding one child-entered-care event; (topic, the child ids' prefix)."""
+    topic, prefix = f"{name}-{uuid.uuid4().hex[:8]}", f"{name[0]}{uuid.uuid4().hex[:6]}-"
+    ensure_topics(bootstrap, [TopicSpec(topic, 1, {})])
+    await publish_to_partition(bootstrap, topic, [entered_care(f"{prefix}a")])
+    return topic, prefix
+
+
 async def known_children(sessions, prefix: str) -> set[str]:
     async with sessions() as session:
         rows = (await session.exec(text("SELECT child_id FROM known_care_periods WHERE child_id LIKE :p")
@@ -95,10 +103,7 @@ async def test_a_record_the_database_refuses_is_parked_and_the_partition_moves_o
 
 
 async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootstrap):
-    topic = f"outage-{uuid.uuid4().hex[:8]}"
-    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
-    prefix = f"o{uuid.uuid4().hex[:6]}-"
-    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, "outage")
     down_until = asyncio.get_running_loop().time() + 1.5
 
     def flaky_sessions():
@@ -116,10 +121,7 @@ async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootst
 
 
 async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootstrap):
-    topic = f"redrive-{uuid.uuid4().hex[:8]}"
-    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
-    prefix = f"r{uuid.uuid4().hex[:6]}-"
-    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, "redrive")
     fixed = False
 
     async def handler_with_a_bug(session, event):
@@ -141,10 +143,7 @@ async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootst
 
 
 async def test_a_record_a_handler_refused_as_invalid_is_applied_by_re_drive_once_fixed(sessions, kafka_bootstrap):
-    topic = f"refused-{uuid.uuid4().hex[:8]}"
-    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
-    prefix = f"i{uuid.uuid4().hex[:6]}-"
-    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, "refused")
     fixed = False
 
     async def handler_that_refuses(session, event):
@@ -168,10 +167,7 @@ async def test_a_record_a_handler_refused_as_invalid_is_applied_by_re_drive_once
 
 async def test_a_database_that_answers_but_lacks_a_table_is_waited_for_not_blamed_on_the_record(sessions, kafka_bootstrap):
     """SELECT 1 works, yet every write fails the same way (a migration not run yet): systemic, so no parking."""
-    topic = f"migration-{uuid.uuid4().hex[:8]}"
-    ensure_topics(kafka_bootstrap, [TopicSpec(topic, 1, {})])
-    prefix = f"m{uuid.uuid4().hex[:6]}-"
-    await publish_to_partition(kafka_bootstrap, topic, [entered_care(f"{prefix}a")])
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, "migration")
     migrated_at = asyncio.get_running_loop().time() + 2.5
 
     async def handler_before_the_migration(session, event):
