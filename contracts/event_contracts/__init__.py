@@ -74,7 +74,7 @@ def _is_date(value: str) -> bool:
     return True
 
 
-def validation_errors(event_type: str, data: dict, tolerant: bool = False) -> list[str]:
+def validation_errors(event_type: str, data: dict, tolerant: bool = False, quote_values: bool = True) -> list[str]:
     """Human-readable reasons ``data`` breaks the contract of ``event_type`` (empty when it conforms).
 
     A producer checks strictly (``additionalProperties: false`` catches a misspelt field before it is
@@ -88,7 +88,8 @@ def validation_errors(event_type: str, data: dict, tolerant: bool = False) -> li
     except fastjsonschema.JsonSchemaException:
         pass  # invalid: let jsonschema say exactly why
     return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: "
+        + (error.message if quote_values else f"fails its '{error.validator}' rule")  # values may be a child's data
         for error in validator(event_type, tolerant).iter_errors(data)
     ]
 

@@ -125,8 +125,10 @@ def dead_letter_reason(reason: str, error: Exception) -> str:
 
 
 def describe(error: Exception) -> str:
-    """The reason in a line: a database error's own message, without SQLAlchemy's statement and parameters."""
-    return f"{type(error).__name__}: {getattr(error, 'orig', None) or error}"
+    """The reason in a line: a database error's own first line, without SQLAlchemy's statement and parameters
+    or PostgreSQL's DETAIL (which quotes the row: a child's data)."""
+    text = str(getattr(error, "orig", None) or error)
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 class EventConsumer:

@@ -69,7 +69,8 @@ def from_kafka_record(record) -> Event:
     event_type = event.get_type()
     data = event.get_data()
     try:
-        problems = event_contracts.validation_errors(event_type, data, tolerant=True)  # tolerant reader
+        # Tolerant reader; and the reasons name fields and rules, never values (they are kept in dead_letters).
+        problems = event_contracts.validation_errors(event_type, data, tolerant=True, quote_values=False)
     except event_contracts.UnknownEventType as error:
         raise InvalidEvent(str(error)) from error
     if problems:

@@ -206,6 +206,11 @@ def test_an_envelope_without_its_own_id_or_of_another_spec_version_is_invalid():
         from_kafka_record(without_id)
     newer_producer = Record("placements", 0, 0, key, value.replace(b'{', b'{"added_later": "x", ', 1), headers, 0)
     assert from_kafka_record(newer_producer).data["added_later"] == "x"  # tolerant reader: not dead-lettered
+    born_wrong = to_kafka_message(event_id="e-2", source="/cla/t", event_type=ENTERED, subject="c1",
+                                  time=datetime.now(timezone.utc), data={**entered_care("c1"), "date_of_birth": "2012-13-31"})
+    with pytest.raises(InvalidEvent, match="date_of_birth") as refused:
+        from_kafka_record(Record("placements", 0, 0, *born_wrong, 0))
+    assert "2012-13-31" not in str(refused.value)  # the reason (kept in dead_letters) names the field, not the value
     old_spec = good._replace(headers=[(k, b"0.3" if k == "ce_specversion" else v) for k, v in headers])
     with pytest.raises(InvalidEvent, match="is not 1.0"):
         from_kafka_record(old_spec)
