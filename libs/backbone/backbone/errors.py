@@ -64,3 +64,11 @@ NOT_KNOWN_YET_RESPONSE = {503: {
                    "stored. Retry the same request, with the same Idempotency-Key, after Retry-After seconds; "
                    "a child the case system never recorded keeps getting this answer.",
 }}
+
+
+class Conflict(InputError):
+    """The database refused a state the rules forbid, written by a concurrent request: 409, retry after reading."""
+
+
+async def conflict_handler(_: Request, error: Conflict) -> JSONResponse:
+    return JSONResponse(status_code=409, content={"detail": [{**error.as_detail(), "type": "conflict"}]})

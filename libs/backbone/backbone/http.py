@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
 from backbone.auth import ClientRegistry
-from backbone.errors import InputError, NotKnownYet, input_error_handler, not_known_yet_handler, validation_error_handler
+from backbone.errors import Conflict, InputError, NotKnownYet, conflict_handler, input_error_handler, not_known_yet_handler, validation_error_handler
 from backbone.limits import RequestLimits
 from backbone.runtime import ServiceRuntime
 
@@ -37,6 +37,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.state.runtime = runtime
     app.state.clients = ClientRegistry(runtime.settings.api_clients())
     app.add_exception_handler(InputError, input_error_handler)
+    app.add_exception_handler(Conflict, conflict_handler)
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     # Added before `measure`, so inside it: its 401s and 413s are measured too.

@@ -7,13 +7,15 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.audit import record_access
 from backbone.auth import ApiClient
 from backbone.db import Sessions
-from backbone.errors import InputError
+from backbone.errors import Conflict, InputError
 from backbone.tables import IdempotencyRecord
 
 # Does the write in the given session (not committed yet) and returns (status code, JSON body).
@@ -26,11 +28,16 @@ def fingerprint(payload: dict) -> str:
 
 async def idempotent_write(
     sessions: Sessions, client: ApiClient, key: str, payload: dict, write: Write, after_commit: Callable[[], None],
-    audit_replay: Callable[[AsyncSession], None] | None = None,
+    audit_replay: Callable[[AsyncSession], None] | None = None, child_id: str | None = None,
 ) -> JSONResponse:
     request_fingerprint = fingerprint(payload)
     for _ in range(2):  # a second pass only when a concurrent request with the same key committed first
         async with sessions() as session:
+            # One write at a time per child (or per key, for a write about no child), until this transaction
+            # ends: the rules' "check, then store" cannot interleave with a concurrent write, and a concurrent
+            # twin with the same key waits and then gets the first answer, not a conflict.
+            await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(
+                f"child:{child_id}" if child_id else f"key:{client.client_id}:{key}", 0))))
             prior = await session.get(IdempotencyRecord, (client.client_id, key))
             if prior:
                 if prior.request_fingerprint != request_fingerprint:
@@ -50,7 +57,9 @@ async def idempotent_write(
                 await session.rollback()
                 if "idempotency_keys_pkey" in str(error.orig):
                     continue  # the concurrent request won: answer as it did
-                raise
+                # The database refused a state the rules forbid (e.g. two open placements): not a 500.
+                raise Conflict("child_id", "conflicts with a record stored at the same moment; read the child's "
+                               "record and retry") from error
             except BaseException:
                 await session.rollback()
                 raise
@@ -69,4 +78,5 @@ def write_once(request: Request, client: ApiClient, key: str, body: BaseModel, w
         record_access(session, client, "write-replayed", route, request.path_params.get("child_id"),
                       request.headers.get("X-Purpose"))
 
-    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged, audit_replay)
+    return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged, audit_replay,
+                            request.path_params.get("child_id"))
