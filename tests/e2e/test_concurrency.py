@@ -93,3 +93,14 @@ def test_the_database_itself_refuses_a_second_open_period_or_placement(stack):
     with pytest.raises(asyncpg.UniqueViolationError, match="one_open_placement_per_child"):
         query(stack, "INSERT INTO placements (placement_id, care_period_id, child_id, start_date, placement_type, record_version) "
                      "VALUES ($1, $2, $3, $4, 'U1', 1)", str(uuid.uuid4()), period["care_period_id"], child, TODAY)
+
+
+def test_ids_and_dates_that_cannot_be_stored_or_computed_are_422s(stack):
+    case = Partner(stack.url("placements"), "case-system")
+    ended = case.post("/children/C1/placements/bad%00id/end", {"end_date": "2025-01-01"})
+    assert ended.status_code == 422 and ended.json()["detail"][0]["loc"] == ["path", "placement_id"]
+    case.close()
+    kpis = Partner(stack.url("indicators"), "performance-team")
+    for as_of in ["0001-01-01", "0002-06-30", "9999-12-31"]:
+        assert kpis.get("/kpis", as_of=as_of).status_code == 422, as_of
+    kpis.close()

@@ -32,7 +32,9 @@ async def validation_error_handler(_: Request, error: RequestValidationError) ->
         value = problem.get("input")
         if value is not None and not isinstance(value, (int, float, bool)):
             text = value if isinstance(value, str) else repr(value)
-            problem["input"] = text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+            text = text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+            # A NUL or a lone surrogate is why it was refused: show it escaped, never let it break the answer.
+            problem["input"] = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
         detail.append(problem)
     return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
 

@@ -4,7 +4,7 @@ import re
 from typing import Annotated
 
 from fastapi import Header, Path
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
 # Shapes of real identifiers that must never be used as the pseudonymous id: an NHS number (10 digits,
 # often written 3-3-4) and a Unique Pupil Number (a letter, 11 digits, then a digit or a letter).
@@ -27,6 +27,8 @@ ChildId = Annotated[
          "an NHS number or a Unique Pupil Number (those shapes are refused)."),
     AfterValidator(_not_a_real_identifier),
 ]
+# The id of a record this system issued (a period of care, a placement, an allocation).
+RecordId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="The id this service gave the record.")]
 IdempotencyKey = Annotated[
     str,
     Header(alias="Idempotency-Key", min_length=8, max_length=128, description="Client-chosen key: a retry with the same key creates nothing new."),
@@ -45,3 +47,11 @@ class StrictBody(BaseModel):
     """Unknown fields are refused, so nothing unexpected (a name, an address) is stored or published by mistake."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value):
+        # PostgreSQL cannot store a NUL, nor UTF-8 encode a lone surrogate: refuse them here (422), not at commit (500).
+        if isinstance(value, str) and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+            raise ValueError("contains a NUL or an unpaired surrogate")
+        return value

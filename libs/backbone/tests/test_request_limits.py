@@ -132,3 +132,10 @@ async def test_after_too_many_failed_authentications_even_the_right_token_waits(
         assert right.status_code == 429 and int(right.headers["retry-after"]) >= 1
     assert app.state.read == []
     await app.state.runtime.engine.dispose()
+
+
+@pytest.mark.parametrize("raw", [b'{"note_code": "a\\u0000b"}', b'{"note_code": "a\\ud800b"}'])
+async def test_text_postgresql_cannot_store_is_a_422_not_a_500(client, raw):
+    response = await client.post("/children/C1/records", content=raw, headers={**TOKEN, "Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "note_code"]
+    assert client.app.state.read == []

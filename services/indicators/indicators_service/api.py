@@ -11,7 +11,8 @@ from indicators_service.kpis import KPIS, compute, compute_all
 
 router = APIRouter(tags=["kpis"])
 READ = "kpis:read"
-AsOf = Query(None, description="Compute as of this date (YYYY-MM-DD); default today.")
+# The KPIs look back up to 3 years (adoption) and ahead to due dates: bounded so date arithmetic cannot overflow.
+AsOf = Query(None, ge=date(1990, 1, 1), le=date(2100, 12, 31), description="Compute as of this date (YYYY-MM-DD); default today.")
 
 
 @router.get("/kpis")

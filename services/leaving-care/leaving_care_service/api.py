@@ -14,7 +14,7 @@ from backbone.codes import code_list
 from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
-from backbone.requests import ChildId, IdempotencyKey, Purpose, StrictBody
+from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, StrictBody
 
 from leaving_care_service.models import AdviserAllocation, CareLeaverStatus
 
@@ -104,7 +104,7 @@ async def adviser_allocated(
 
 @router.post("/children/{child_id}/adviser-allocations/{allocation_id}/end")
 async def adviser_allocation_ended(
-    child_id: ChildId, allocation_id: str, body: AllocationEnded, request: Request, idempotency_key: IdempotencyKey,
+    child_id: ChildId, allocation_id: RecordId, body: AllocationEnded, request: Request, idempotency_key: IdempotencyKey,
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
     async def write(session: AsyncSession):

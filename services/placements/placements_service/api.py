@@ -14,7 +14,7 @@ from backbone.codes import code_list
 from backbone.errors import InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
-from backbone.requests import ChildId, IdempotencyKey, Purpose, RequiredPurpose, StrictBody
+from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, RequiredPurpose, StrictBody
 
 from placements_service import domain
 from placements_service.models import CarePeriod, Child, Placement
@@ -90,7 +90,7 @@ async def child_entered_care(
 
 @router.post("/children/{child_id}/care-periods/{care_period_id}/end")
 async def child_left_care(
-    child_id: ChildId, care_period_id: str, body: CarePeriodEnd, request: Request, idempotency_key: IdempotencyKey,
+    child_id: ChildId, care_period_id: RecordId, body: CarePeriodEnd, request: Request, idempotency_key: IdempotencyKey,
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
     """A child ceased to be looked after. Their current placement ends on the same date."""
@@ -150,7 +150,7 @@ async def placement_started(
 
 @router.post("/children/{child_id}/placements/{placement_id}/end")
 async def placement_ended(
-    child_id: ChildId, placement_id: str, body: PlacementEnd, request: Request, idempotency_key: IdempotencyKey,
+    child_id: ChildId, placement_id: RecordId, body: PlacementEnd, request: Request, idempotency_key: IdempotencyKey,
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
     async def write(session: AsyncSession):
