@@ -137,6 +137,9 @@ def test_metrics_expose_a_gauge_per_kpi_and_never_a_child_id(stack, partners):
     metrics = httpx.get(f"{stack.url('indicators')}/metrics").text
     assert 'cla_kpi_value{kpi="placement_stability_3plus"}' in metrics
     assert 'cla_kpi_numerator{kpi="iha_within_20_working_days"}' in metrics
+    assert 'cla_kpi_target{kpi="pa_allocated"} 100.0' in metrics  # the council's targets, beside each figure
+    breaching = [line for line in metrics.splitlines() if line.startswith("cla_kpi_breaching_target{")]
+    assert len(breaching) == 4 and all(line.split()[-1] in ("0.0", "1.0", "NaN") for line in breaching)
     for name in ("placements", "indicators"):
         text = httpx.get(f"{stack.url(name)}/metrics").text
         assert child not in text

@@ -6,9 +6,10 @@ from backbone.runtime import ServiceRuntime
 from indicators_service.api import router
 from indicators_service.calendars import SchoolDays, WorkingDays
 from indicators_service.gauges import KpiGauges
-from indicators_service.kpis import KpiContext
+from indicators_service.kpis import KPIS, KpiContext
 from indicators_service.projections import TOPICS, apply_event
 from indicators_service.settings import Settings
+from indicators_service.targets import load_targets
 
 
 def kpi_context(settings: Settings) -> KpiContext:
@@ -25,7 +26,8 @@ def kpi_context(settings: Settings) -> KpiContext:
 def create_app(settings: Settings | None = None):
     settings = settings or Settings()
     runtime = ServiceRuntime(settings)
-    gauges = KpiGauges(runtime.sessions, kpi_context(settings), settings.metrics_refresh_seconds)
+    targets = load_targets(settings.targets_file, set(KPIS))
+    gauges = KpiGauges(runtime.sessions, kpi_context(settings), settings.metrics_refresh_seconds, targets)
     runtime.consume_events(TOPICS, apply_event, after_changes=gauges.events_applied).run_in_background(gauges.run)
 
     def configure(app):

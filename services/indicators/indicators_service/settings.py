@@ -2,6 +2,8 @@ from pathlib import Path
 
 from backbone.settings import ServiceSettings
 
+from indicators_service.targets import DEFAULT_TARGETS
+
 DEFAULT_TERM_DATES = Path(__file__).parent / "term_dates.toml"
 
 
@@ -16,3 +18,5 @@ class Settings(ServiceSettings):
     initial_pep_school_days: int = 10
     # How often the Prometheus gauges are recomputed when no event arrives (the date moves on).
     metrics_refresh_seconds: float = 60.0
+    # The council's target per KPI (targets.toml shows the format; the shipped values are defaults).
+    targets_file: Path = DEFAULT_TARGETS
