@@ -35,6 +35,7 @@ class ServiceStack:
             "DATABASE_URL": self.database_urls[service.name],
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "OUTBOX_POLL_SECONDS": "0.5",
+            "ENVIRONMENT": "local",
             **self.extra_env,
         }
 

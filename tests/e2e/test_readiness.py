@@ -43,7 +43,7 @@ def test_readiness_names_the_broker_while_it_is_down_and_is_steady_once_it_is_ba
     service = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "indicators_service.main:create_app", "--port", str(port)],
         cwd=INDICATORS.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "DATABASE_URL": make_database("indicators", f"ready_{uuid.uuid4().hex[:8]}"),
+        env={**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": make_database("indicators", f"ready_{uuid.uuid4().hex[:8]}"),
              "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers},
     )
     try:

@@ -27,7 +27,7 @@ def start_placements(database_url: str, bootstrap: str, port: int) -> subprocess
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "placements_service.main:create_app", "--host", "127.0.0.1",
          "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap},
+        env={**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap},
         cwd=PLACEMENTS.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30

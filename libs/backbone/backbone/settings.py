@@ -24,7 +24,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
     service_name: str
-    environment: Literal["local", "test", "production"] = "local"
+    # Required, never assumed: a production instance must not run as "local" because the variable was forgotten.
+    environment: Literal["local", "test", "production"]
     database_url: str
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Apache Kafka supports the idempotent producer; some embedded brokers (Tansu) do not.

@@ -13,7 +13,7 @@ def series() -> set[tuple]:
 
 
 async def test_an_exception_is_counted_as_500_and_made_up_methods_share_one_series():
-    runtime = ServiceRuntime(ServiceSettings(service_name="metrics-test", database_url="postgresql://unused/x"))
+    runtime = ServiceRuntime(ServiceSettings(service_name="metrics-test", database_url="postgresql://unused/x", environment="test"))
 
     def configure(app: FastAPI):
         @app.get("/boom")

@@ -22,7 +22,7 @@ class Record(StrictBody):
 
 def make_app(**settings) -> FastAPI:
     runtime = ServiceRuntime(ServiceSettings(service_name="limits-test", database_url="postgresql://unused/x",
-                                             max_body_bytes=1000, **settings))
+                                             max_body_bytes=1000, **{"environment": "test", **settings}))
     read = []
 
     def configure(app: FastAPI):

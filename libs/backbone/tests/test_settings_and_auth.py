@@ -48,3 +48,9 @@ def test_audited_purposes_lose_their_control_characters():
 
     assert sanitised("review\n2026-01-01 FORGED ENTRY\x1b[31m\x00") == "review 2026-01-01 FORGED ENTRY [31m "
     assert sanitised("réunion du 3 mars – PEP") == "réunion du 3 mars – PEP" and sanitised(None) is None
+
+
+def test_the_environment_must_be_said_not_assumed(monkeypatch):
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    with pytest.raises(ValidationError, match="environment"):
+        ServiceSettings(service_name="x", database_url="postgresql://h/db")

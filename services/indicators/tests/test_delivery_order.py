@@ -21,7 +21,7 @@ from indicators_service.projections import apply_event, apply_events, clear
 from indicators_service.settings import Settings
 
 pytestmark = pytest.mark.integration
-CONTEXT = kpi_context(Settings(database_url="postgresql://unused/x"))
+CONTEXT = kpi_context(Settings(database_url="postgresql://unused/x", environment="test"))
 DATES = [date(2025, 3, 31), date(2025, 9, 30), date(2026, 3, 31)]
 
 

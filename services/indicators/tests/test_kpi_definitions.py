@@ -37,7 +37,7 @@ async def facts(sessions):
 class Facts:
     """Posts events as the domain services would publish them."""
 
-    context = kpi_context(Settings(database_url="postgresql://unused/x"))
+    context = kpi_context(Settings(database_url="postgresql://unused/x", environment="test"))
 
     def __init__(self, sessions):
         self.sessions = sessions
