@@ -159,10 +159,17 @@ def test_every_read_and_write_of_a_child_is_audited_and_the_audit_log_is_append_
     unexplained = case.http.get(f"/children/{child}")  # a child's record is read only with a reason
     assert unexplained.status_code == 422 and unexplained.json()["detail"][0]["loc"] == ["header", "X-Purpose"]
     case.http.get(f"/children/{child}", headers={"X-Purpose": "reconciling the March return"})
-    rows = query(stack, "placements", "SELECT client_id, action, resource, purpose FROM audit_log WHERE child_id = $1 ORDER BY id", child)
+    health = Partner(stack.url("placements"), "health-provider")  # may not read placements: refused, and audited
+    assert health.get(f"/children/{child}", purpose="curious").status_code == 403
+    health.close()
+    assert httpx.get(f"{stack.url('placements')}/children/{child}").status_code == 401
+    rows = query(stack, "placements", "SELECT client_id, action, resource, purpose, outcome FROM audit_log WHERE child_id = $1 ORDER BY id", child)
     assert [tuple(r) for r in rows] == [
-        ("case-system", "write", "care_period", None),
-        ("case-system", "read", "child", "reconciling the March return"),
+        ("case-system", "write", "care_period", None, "ok"),
+        ("case-system", "read", "/children/{child_id}", None, "422"),
+        ("case-system", "read", "child", "reconciling the March return", "ok"),
+        ("health-provider", "read", "/children/{child_id}", "curious", "403"),
+        ("(unauthenticated)", "read", "/children/{child_id}", None, "401"),
     ]
     with pytest.raises(asyncpg.RaiseError, match="append-only"):
         query(stack, "placements", "DELETE FROM audit_log WHERE child_id = $1", child)

@@ -1,5 +1,6 @@
 """The HTTP shell every service shares: health, Prometheus metrics, request metrics, error shape."""
 
+import logging
 import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -9,10 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
+from backbone.audit import record_refusal
 from backbone.auth import ClientRegistry
 from backbone.errors import Conflict, InputError, NotKnownYet, conflict_handler, input_error_handler, not_known_yet_handler, validation_error_handler
 from backbone.limits import RequestLimits
 from backbone.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
 
 REQUEST_SECONDS = Histogram(
     "http_request_duration_seconds",
@@ -24,7 +28,9 @@ REQUEST_SECONDS = Histogram(
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
-def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[[FastAPI], None]) -> FastAPI:
+def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[[FastAPI], None],
+                       audit_refusals: bool = True) -> FastAPI:
+    """``audit_refusals``: record refused attempts at a child's record in audit_log (services that keep one)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await runtime.start()
@@ -58,6 +64,12 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
             # Bounded labels: a made-up method is "other", an unknown path "unmatched" (never the raw path).
             method = request.method if request.method in KNOWN_METHODS else "other"
             REQUEST_SECONDS.labels(method, getattr(route, "path", "unmatched"), status).observe(time.perf_counter() - started)
+            if audit_refusals and status.startswith("4"):
+                try:
+                    await record_refusal(runtime.sessions, app.state.clients, method, request.url.path,
+                                         getattr(route, "path", None), request.headers, int(status))
+                except Exception:  # the refusal stands; a failure to audit it is logged, not turned into a 500
+                    log.exception("could not audit a refused request")
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict:

@@ -72,6 +72,11 @@ def create_audit_log_v1() -> None:
     )
 
 
+def add_audit_outcome_v2() -> None:
+    """audit_log.outcome: "ok" for an access that happened, else the HTTP status of a refused attempt."""
+    op.add_column("audit_log", sa.Column("outcome", sa.String(), nullable=True))
+
+
 def create_idempotency_keys_v1() -> None:
     op.create_table(
         "idempotency_keys",

@@ -39,6 +39,7 @@ class AuditEntry(SQLModel, table=True):
     resource: str
     child_id: str | None = None
     purpose: str | None = None
+    outcome: str | None = None  # "ok", or the HTTP status of a refused attempt
 
 
 class IdempotencyRecord(SQLModel, table=True):

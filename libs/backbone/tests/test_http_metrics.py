@@ -20,7 +20,7 @@ async def test_an_exception_is_counted_as_500_and_made_up_methods_share_one_seri
         async def boom():
             raise RuntimeError("a bug")
 
-    app = create_service_app(runtime, "metrics test", configure)
+    app = create_service_app(runtime, "metrics test", configure, audit_refusals=False)  # no database here
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         assert (await client.get("/boom")).status_code == 500

@@ -35,7 +35,7 @@ def make_app(**settings) -> FastAPI:
         async def health_only(child_id: ChildId, client: ApiClient = require_scope("health:write")):
             return {"ok": True}
 
-    app = create_service_app(runtime, "limits test", configure)
+    app = create_service_app(runtime, "limits test", configure, audit_refusals=False)  # no database here
     app.state.read = read
     return app
 

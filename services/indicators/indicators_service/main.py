@@ -34,4 +34,5 @@ def create_app(settings: Settings | None = None):
         app.state.kpis = gauges
         app.include_router(router)
 
-    return create_service_app(runtime, "Indicators service", configure)
+    # No child-level endpoints yet, hence no audit log to record refusals in.
+    return create_service_app(runtime, "Indicators service", configure, audit_refusals=False)
