@@ -47,18 +47,22 @@ def load_schema(event_type: str) -> dict:
     return json.loads(schema_path(event_type).read_text())
 
 
+def schema_as_read(event_type: str, tolerant: bool) -> dict:
+    """The schema as producers check it, or as a tolerant reader does (unknown properties allowed)."""
+    schema = load_schema(event_type)
+    return _without_closed_objects(schema) if tolerant else schema
+
+
 @cache
 def validator(event_type: str, tolerant: bool = False) -> Draft202012Validator:
-    schema = load_schema(event_type)
-    return Draft202012Validator(_without_closed_objects(schema) if tolerant else schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema_as_read(event_type, tolerant), format_checker=FormatChecker())
 
 
 @cache
 def fast_check(event_type: str, tolerant: bool = False):
     """The same contract compiled to Python code (fastjsonschema): about 15 times faster than jsonschema, for
     the common case of a valid event. It says only yes or no; jsonschema names every problem."""
-    schema = load_schema(event_type)
-    return fastjsonschema.compile(_without_closed_objects(schema) if tolerant else schema, use_formats=True,
+    return fastjsonschema.compile(schema_as_read(event_type, tolerant), use_formats=True,
                                   formats={"date": _is_date})
 
 

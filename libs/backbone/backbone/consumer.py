@@ -157,6 +157,7 @@ class EventConsumer:
         self._attempts = attempts
         self._retry_seconds = retry_seconds
         self.client = None  # the running consumer's client, for readiness checks
+        self._newest = 0.0  # broker timestamp of the newest record handled, in seconds
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -202,29 +203,33 @@ class EventConsumer:
                     changed |= await self.apply(record)
                 LAG.labels(self._group_id, tp.topic, str(tp.partition)).set(
                     max(0, (consumer.highwater(tp) or 0) - (records[-1].offset + 1)))
-                newest = max(NEWEST_APPLIED.labels(self._group_id)._value.get(), records[-1].timestamp / 1000)
-                NEWEST_APPLIED.labels(self._group_id).set(newest)  # the newest of all partitions: never backwards
+                self._newest = max(self._newest, records[-1].timestamp / 1000)  # of all partitions: never backwards
+                NEWEST_APPLIED.labels(self._group_id).set(self._newest)
             if batches:
                 await consumer.commit()
             if changed and self._after_changes:
                 await self._after_changes()
 
-
     async def apply(self, record) -> bool:
-        """Apply one record; retry a failure with backoff, then park it so the partition moves on.
+        return await apply_patiently(self._sessions, self.handle, record, self._group_id, self._attempts, self._retry_seconds)
 
-        While the database is unreachable the failure is systemic, not the record's: wait without counting."""
-        failures = 0
-        while True:
-            try:
-                return await apply_record(self._sessions, self.handle, record, self._group_id)
-            except Exception as error:
-                if systemic(error) or not await reachable(self._sessions):
-                    log.warning("consumer %s: the database is unwell (%s); retrying", self._group_id, type(error).__name__)
-                    await asyncio.sleep(max(1.0, self._retry_seconds))
-                    continue
-                failures += 1
-                if failures >= self._attempts:
-                    await park(self._sessions, record, error, self._group_id)
-                    return False
-                await asyncio.sleep(self._retry_seconds * 2 ** (failures - 1))
+
+async def apply_patiently(sessions: Sessions, handle: Handler, record, group: str, attempts: int = 3,
+                          retry_seconds: float = 0.2) -> bool:
+    """Apply one record; retry a failure with backoff, then park it so the partition moves on.
+
+    While the database is unreachable or unwell the failure is systemic, not the record's: wait without counting."""
+    failures = 0
+    while True:
+        try:
+            return await apply_record(sessions, handle, record, group)
+        except Exception as error:
+            if systemic(error) or not await reachable(sessions):
+                log.warning("consumer %s: the database is unwell (%s); retrying", group, type(error).__name__)
+                await asyncio.sleep(max(1.0, retry_seconds))
+                continue
+            failures += 1
+            if failures >= attempts:
+                await park(sessions, record, error, group)
+                return False
+            await asyncio.sleep(retry_seconds * 2 ** (failures - 1))

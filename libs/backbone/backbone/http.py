@@ -46,14 +46,14 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.add_exception_handler(Conflict, conflict_handler)
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    # Added before `measure`, so inside it: its 401s and 413s are measured too.
+    # Added before `measure_and_audit_refusals`, so inside it: its 401s, 413s and 429s are measured and audited too.
     settings = runtime.settings
     app.add_middleware(RequestLimits, clients=app.state.clients, max_body_bytes=settings.max_body_bytes,
                        requests_per_second=settings.rate_limit_per_second, burst=settings.rate_limit_burst,
                        failed_authentications_per_minute=settings.failed_authentications_per_minute)
 
     @app.middleware("http")
-    async def measure(request: Request, call_next):
+    async def measure_and_audit_refusals(request: Request, call_next):
         started, status = time.perf_counter(), "500"  # an exception escaping the app is answered with 500
         try:
             response = await call_next(request)

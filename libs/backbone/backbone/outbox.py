@@ -158,7 +158,8 @@ class OutboxRelay:
         acknowledged = [row.id for row, outcome in zip(rows, outcomes) if not isinstance(outcome, BaseException)]
         failure = failure or next((o for o in outcomes if isinstance(o, BaseException)), None)
         if failure is not None:
-            unacknowledged = [row.id for row in rows if row.id not in set(acknowledged)]
+            acknowledged_ids = set(acknowledged)
+            unacknowledged = [row.id for row in rows if row.id not in acknowledged_ids]
             raise _SendFailed(unacknowledged, acknowledged) from failure
 
     async def unpublished_count(self) -> int:

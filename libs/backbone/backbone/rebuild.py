@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.consumer import INVALID, EventConsumer, Handler, dead_letter
+from backbone.consumer import INVALID, Handler, apply_patiently, dead_letter
 from backbone.db import Sessions, create_engine, session_factory
 from backbone.events import Event, InvalidEvent, from_kafka_record
 from backbone.tables import ProcessedEvent
@@ -45,9 +45,6 @@ async def rebuild(*, database_url: str, bootstrap_servers: str, topics: list[str
     # The rebuild's own connections see the copies under the same names as the live tables.
     building = create_engine(database_url, connect_args={"server_settings": {"search_path": SCHEMA}})
     sessions = session_factory(building)
-    # Records that fail are retried, and a database outage waited out, exactly as the live consumer does.
-    applier = EventConsumer(bootstrap_servers=bootstrap_servers, group_id="rebuild", topics=topics, sessions=sessions,
-                            handle=handle)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None,
                                 max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024)
     try:
@@ -63,12 +60,12 @@ async def rebuild(*, database_url: str, bootstrap_servers: str, topics: list[str
                     await connection.execute(text(f"CREATE TABLE {SCHEMA}.{table} (LIKE public.{table} INCLUDING ALL)"))
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
-            read = await _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, progress)
+            read = await _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, progress)
             async with live.begin() as connection:
                 # The live consumer claims each event, or parks it, here first: holding these pauses it until
                 # the swap commits, so nothing it applies meanwhile can be lost with the old tables.
                 await connection.execute(text("LOCK TABLE public.processed_events, public.dead_letters IN EXCLUSIVE MODE"))
-                read += await _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, None)
+                read += await _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, None)
                 await _refuse_a_worse_copy(connection, read)
                 for table in tables:
                     await _swap(connection, table)
@@ -101,7 +98,7 @@ async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[Top
     return [TopicPartition(topic, p) for topic in topics for p in sorted(cluster.partitions_for_topic(topic))]
 
 
-async def _apply_to_end(consumer, partitions, sessions, applier, handle_batch, batch_size, progress) -> int:
+async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, batch_size, progress) -> int:
     """Apply every record up to the partitions' current ends, in batches; returns records read."""
     end = await consumer.end_offsets(partitions)
     remaining = {tp for tp in partitions if await consumer.position(tp) < end[tp]}
@@ -110,7 +107,7 @@ async def _apply_to_end(consumer, partitions, sessions, applier, handle_batch, b
         fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
         records = [record for batch in fetched.values() for record in batch]
         if records:
-            await apply_batch(sessions, applier, handle_batch, records)
+            await apply_batch(sessions, handle, handle_batch, records)
             read += len(records)
             if progress:
                 progress(read, time.monotonic() - started)
@@ -120,7 +117,7 @@ async def _apply_to_end(consumer, partitions, sessions, applier, handle_batch, b
     return read
 
 
-async def apply_batch(sessions: Sessions, applier: EventConsumer, handle_batch: BatchHandler, records: list) -> None:
+async def apply_batch(sessions: Sessions, handle: Handler, handle_batch: BatchHandler, records: list) -> None:
     """Apply many records in one transaction; if that fails, apply them one by one as the live consumer does
     (retries, waiting out a database outage, then parking what still fails)."""
     try:
@@ -141,7 +138,7 @@ async def apply_batch(sessions: Sessions, applier: EventConsumer, handle_batch: 
     except Exception as error:
         log.warning("rebuild: a batch of %d failed (%s); applying its records one by one", len(records), type(error).__name__)
         for record in records:
-            await applier.apply(record)
+            await apply_patiently(sessions, handle, record, "rebuild")
 
 
 async def _swap(connection: AsyncConnection, table: str) -> None:

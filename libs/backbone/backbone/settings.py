@@ -46,7 +46,7 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):
         # By value: a development token's hash, wherever it appears, not just a file that looks like ours.
-        if self.environment == "production" and any(c["token_sha256"] in development_token_hashes() for c in self.api_clients()):
+        if self.environment == "production" and {c["token_sha256"] for c in self.api_clients()} & development_token_hashes():
             raise ValueError("API_CLIENTS_FILE holds development tokens: production needs its own client list")
         if self.environment == "production" and EXAMPLE_PASSWORD in self.database_url:
             raise ValueError(f"DATABASE_URL holds .env.example's placeholder password {EXAMPLE_PASSWORD!r}: set a real one")

@@ -120,47 +120,30 @@ async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootst
         assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
 
 
-async def test_a_parked_record_is_re_driven_after_the_fix(sessions, kafka_bootstrap):
-    topic, prefix = await topic_with_one_child(kafka_bootstrap, "redrive")
+@pytest.mark.parametrize("refusal", [RuntimeError("a bug in the handler"), InvalidEvent("contradicts what is known")],
+                         ids=["handler-bug", "handler-refused-as-invalid"])
+async def test_a_parked_record_stays_parked_until_the_fix_and_is_re_driven_after_it(sessions, kafka_bootstrap, refusal):
+    # A handler's InvalidEvent parks the record but keeps its claim: re-drive must unclaim it, not skip it.
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, type(refusal).__name__.lower())
     fixed = False
 
-    async def handler_with_a_bug(session, event):
+    async def handler_until_fixed(session, event):
         if not fixed:
-            raise RuntimeError("a bug in the handler")
+            raise refusal
         await care_register.learn(session, event)
 
     consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"redrive-{prefix}", topics=[topic],
-                             sessions=sessions, handle=handler_with_a_bug, retry_seconds=0.01)
-    assert await consumer.apply(await next_record(kafka_bootstrap, topic)) is False  # parked
-    assert await known_children(sessions, prefix) == set()
-
-    fixed = True
-    applied, _ = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_with_a_bug)
-    assert applied == 1  # (records other tests parked in this database still fail, and stay parked)
-    assert await known_children(sessions, prefix) == {f"{prefix}a"}
-    async with sessions() as session:
-        assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
-
-
-async def test_a_record_a_handler_refused_as_invalid_is_applied_by_re_drive_once_fixed(sessions, kafka_bootstrap):
-    topic, prefix = await topic_with_one_child(kafka_bootstrap, "refused")
-    fixed = False
-
-    async def handler_that_refuses(session, event):
-        if not fixed:
-            raise InvalidEvent("contradicts what is known")
-        await care_register.learn(session, event)
-
-    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"refused-{prefix}", topics=[topic],
-                             sessions=sessions, handle=handler_that_refuses)
+                             sessions=sessions, handle=handler_until_fixed, retry_seconds=0.01)
     record = await next_record(kafka_bootstrap, topic)
     assert await consumer.apply(record) is False and await consumer.apply(record) is False  # parked, once
-    applied, failing = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_that_refuses)
+    applied, failing = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_until_fixed)
     assert applied == 0 and failing >= 1  # still refused: stays parked (other tests' parked records fail too)
     assert await known_children(sessions, prefix) == set()
+
     fixed = True
-    applied, _ = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_that_refuses)
-    assert applied == 1 and await known_children(sessions, prefix) == {f"{prefix}a"}
+    applied, _ = await redrive(bootstrap_servers=kafka_bootstrap, sessions=sessions, handle=handler_until_fixed)
+    assert applied == 1
+    assert await known_children(sessions, prefix) == {f"{prefix}a"}
     async with sessions() as session:
         assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
 
