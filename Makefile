@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test unit integration bench bench-replay contracts-check up down logs clean
+.PHONY: install tools run reset test unit integration bench bench-replay bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: install
 ## bench-replay: publish 1,000,000 synthetic events and time the indicators replay (events/s)
 bench-replay: install
 	$(BIN)/python -m bench.replay
+
+## bench-kpis: a synthetic council of 100,000 children; every KPI today and 5 years back, GET /kpis, drill-down, history
+bench-kpis: install
+	$(BIN)/python -m bench.kpis
 
 ## up / down / logs: the docker-compose stack the ops team runs (needs a Docker engine; see docs/operations.md)
 COMPOSE ?= docker compose

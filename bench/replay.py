@@ -24,7 +24,7 @@ from backbone.settings import to_asyncpg_url
 from devstack.broker import KafkaBroker
 from devstack.infra import EmbeddedPostgres, create_databases, free_port, migrate, run_blocking
 from devstack.services import SERVICES
-from indicators_service.projections import PROJECTION_TABLES, TOPICS, apply_event, apply_events
+from indicators_service.projections import REBUILT_TABLES, TOPICS, apply_event, apply_events
 
 
 def child_history(rng: random.Random, n: int) -> list[tuple[str, str, dict]]:
@@ -112,7 +112,7 @@ def main() -> None:
             print(f"\r  replay  {read:,} events, {read / max(seconds, 1e-9):,.0f}/s", end="", flush=True)
 
         read = asyncio.run(rebuild(database_url=to_asyncpg_url(database), bootstrap_servers=broker.bootstrap_servers,
-                                   topics=TOPICS, tables=PROJECTION_TABLES, handle=apply_event,
+                                   topics=TOPICS, tables=REBUILT_TABLES, handle=apply_event,
                                    handle_batch=apply_events, batch_size=args.batch, progress=progress))
         seconds = time.monotonic() - began
         print(f"\nreplay    {read:,} events in {seconds:.1f} s: {read / seconds:,.0f} events/s "

@@ -3,25 +3,21 @@
     python infra/grafana/build_dashboards.py
 
 The JSON is committed (Grafana provisions it from disk) and a test checks it matches this script, so edit
-here and regenerate rather than editing the JSON or saving from the Grafana UI. Standard library only.
+here and regenerate rather than editing the JSON or saving from the Grafana UI. The KPI panels come from
+the indicators service's KPI registry (one per KPI module, grouped by domain): a new KPI appears here when
+the dashboard is regenerated, and the test fails until it is.
 """
 
 import json
 from pathlib import Path
 
+from indicators_service.kpis.definition import Unit
+from indicators_service.kpis.registry import KPIS
+
 OUTPUT = Path(__file__).parent / "dashboards" / "corporate-parenting.json"
 
 # Provisioned with this uid in infra/grafana/provisioning/datasources/prometheus.yml.
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
-
-# (KPI id, title, is a percentage). Ids are the `kpi` label on the indicators service's gauges (docs: kpis.md).
-KPIS = [
-    ("cla_count", "Children looked after", False),
-    ("placement_stability_3plus", "3 or more placements in 12 months", True),
-    ("iha_within_20_working_days", "Initial health assessments within 20 working days", True),
-    ("pep_initial_on_time", "Initial PEPs on time", True),
-    ("pa_allocated", "Care leavers with a personal adviser", True),
-]
 
 # Compose service names; each is its own Prometheus job (infra/prometheus/prometheus.yml).
 SERVICES = ["placements", "health", "education", "leaving-care", "indicators"]
@@ -104,16 +100,20 @@ def build() -> dict:
     def next_id() -> int:
         return len(panels) + 1
 
-    panels.append(row(next_id(), "Key performance indicators", y))
-    y += 1
-    for kpi, title, percent in KPIS:
-        panels.append(kpi_stat(next_id(), kpi, title, percent, {"x": 0, "y": y, "w": 6, "h": 6}))
-        axis = {"min": 0, "max": 100} if percent else {"min": 0}
-        panels.append(timeseries(
-            next_id(), title, [target("A", f'cla_kpi_value{{kpi="{kpi}"}}', title)],
-            "percent" if percent else "none", {"x": 6, "y": y, "w": 18, "h": 6}, **axis,
-        ))
-        y += 6
+    domains = list(dict.fromkeys(kpi.domain for kpi in KPIS.values()))
+    for domain in domains:
+        panels.append(row(next_id(), f"KPIs: {domain}", y))
+        y += 1
+        for kpi in (k for k in KPIS.values() if k.domain == domain):
+            percent = kpi.unit is Unit.PERCENT
+            panels.append(kpi_stat(next_id(), kpi.id, kpi.title, percent, {"x": 0, "y": y, "w": 6, "h": 6}))
+            axis = {"min": 0, "max": 100} if percent else {"min": 0}
+            series = [target("A", f'cla_kpi_value{{kpi="{kpi.id}"}}', kpi.title)]
+            if kpi.breakdown:
+                series.append(target("B", f'cla_kpi_breakdown_value{{kpi="{kpi.id}"}}', "{{breakdown}}"))
+            panels.append(timeseries(next_id(), kpi.title, series, "percent" if percent else "none",
+                                     {"x": 6, "y": y, "w": 18, "h": 6}, **axis))
+            y += 6
 
     panels.append(row(next_id(), "Operations", y))
     y += 1

@@ -12,7 +12,7 @@ from backbone.rebuild import SCHEMA, RebuildRefused, rebuild
 from backbone.settings import to_asyncpg_url
 from devstack import demo
 from devstack.partners import Partner
-from indicators_service.projections import PROJECTION_TABLES, TOPICS, apply_event, apply_events
+from indicators_service.projections import REBUILT_TABLES, TOPICS, apply_event, apply_events
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,7 @@ async def test_a_killed_replay_leaves_the_live_kpis_and_a_rerun_swaps_in_the_sam
         await apply_events(session, events)
 
     arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, topics=TOPICS,
-                     tables=PROJECTION_TABLES, handle=apply_event, batch_size=5)
+                     tables=REBUILT_TABLES, handle=apply_event, batch_size=5)
     with pytest.raises(asyncio.CancelledError):
         await rebuild(handle_batch=killed_after_two_batches, **arguments)
     half_built = await fetch(database, f"SELECT count(*) FROM {SCHEMA}.processed_events")
@@ -76,7 +76,7 @@ async def test_a_rebuild_that_would_be_worse_than_the_live_tables_is_refused_and
     await asyncio.sleep(1)
     database = stack.database_urls["indicators"]
     applied_before = await fetch(database, "SELECT count(*) FROM processed_events")
-    arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, tables=PROJECTION_TABLES,
+    arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, tables=REBUILT_TABLES,
                      handle=apply_event, handle_batch=apply_events)
     with pytest.raises(RebuildRefused, match="no such topic"):  # e.g. pointed at the wrong broker
         await rebuild(topics=[*TOPICS, "placement"], **arguments)

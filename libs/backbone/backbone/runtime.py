@@ -18,6 +18,7 @@ class ServiceRuntime:
         self.relay: OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
         self._extra_tasks: list[Callable[[], Awaitable[None]]] = []
+        self._preparations: list[Callable[[], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task] = []
 
     @property
@@ -50,11 +51,18 @@ class ServiceRuntime:
         self._extra_tasks.append(task)
         return self
 
+    def before_start(self, step: Callable[[], Awaitable[None]]) -> "ServiceRuntime":
+        """A step that must finish before the service consumes, serves or runs its tasks (e.g. load a table)."""
+        self._preparations.append(step)
+        return self
+
     def events_staged(self) -> None:
         if self.relay:
             self.relay.wake()
 
     async def start(self) -> None:
+        for step in self._preparations:
+            await step()
         loops = [self.relay.run] if self.relay else []
         loops += [self.consumer.run] if self.consumer else []
         self._tasks = [asyncio.create_task(loop()) for loop in loops + self._extra_tasks]

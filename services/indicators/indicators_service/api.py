@@ -1,32 +1,95 @@
-"""The KPI API for reports and dashboards."""
+"""The KPI API for reports, dashboards and work lists. Everything is derived from the KPI registry."""
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy import text
 
+from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.clock import today
+from backbone.errors import InputError
+from backbone.requests import RequiredPurpose
 
-from indicators_service.kpis import KPIS, compute, compute_all
+from indicators_service.calendars import FIRST_DAY
+from indicators_service.kpis.definition import Kpi
+from indicators_service.kpis.registry import KPIS
 
 router = APIRouter(tags=["kpis"])
 READ = "kpis:read"
-# The KPIs look back up to 3 years (adoption) and ahead to due dates: bounded so date arithmetic cannot overflow.
-AsOf = Query(None, ge=date(1990, 1, 1), le=date(2100, 12, 31), description="Compute as of this date (YYYY-MM-DD); default today.")
+CHILDREN = "kpis:children"  # the children behind a figure: pseudonymous, but about individual children
+
+AsOf = Query(None, ge=FIRST_DAY, description="Compute as of this date (YYYY-MM-DD, not in the future); default today.")
+
+
+def _as_of(as_of: date | None, field: str = "as_of") -> date:
+    if as_of is not None and as_of > today():
+        raise InputError(field, "must not be in the future: KPIs are computed from what has happened", "query")
+    return as_of or today()
+
+
+def _kpi(kpi_id: str) -> Kpi:
+    if kpi_id not in KPIS:
+        raise HTTPException(404, "unknown KPI: GET /kpis lists them")  # neither echoes the input nor lists them
+    return KPIS[kpi_id]
+
+
+def _described(kpi: Kpi, value: dict) -> dict:
+    return {**value, "title": kpi.title, "domain": kpi.domain, "direction": kpi.direction.value}
 
 
 @router.get("/kpis")
 async def all_kpis(request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> list[dict]:
-    """Every KPI as of a date: [{id, value, numerator, denominator, as_of, unit}]."""
-    kpis = request.app.state.kpis
+    """Every KPI as of a date: [{id, value, numerator, denominator, as_of, unit, title, domain, direction}],
+    with ``breakdown`` and ``reported_separately`` where the KPI has them."""
+    day, engine = _as_of(as_of), request.app.state.engine
     async with request.app.state.runtime.sessions() as session:
-        return [k.as_json() for k in await compute_all(session, as_of or today(), kpis.context)]
+        return [_described(KPIS[v.id], v.as_json()) for v in await engine.all(session, day)]
 
 
 @router.get("/kpis/{kpi_id}")
 async def one_kpi(kpi_id: str, request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> dict:
-    if kpi_id not in KPIS:
-        raise HTTPException(404, "unknown KPI: GET /kpis lists them")  # neither echoes the input nor lists them
-    kpis = request.app.state.kpis
+    kpi, day = _kpi(kpi_id), _as_of(as_of)
     async with request.app.state.runtime.sessions() as session:
-        return (await compute(session, kpi_id, as_of or today(), kpis.context)).as_json()
+        return _described(kpi, (await request.app.state.engine.value(session, kpi, day)).as_json())
+
+
+@router.get("/kpis/{kpi_id}/children")
+async def children_behind(kpi_id: str, request: Request, purpose: RequiredPurpose, as_of: date | None = AsOf,
+                          client: ApiClient = require_scope(CHILDREN)) -> list[dict]:
+    """The children behind the figure, one row each (a row per item where a child can count twice, e.g. two
+    periods of care): child_id, in_denominator, in_numerator, reason, and the breakdown column. The call is
+    audited: who, which KPI, which date, why."""
+    kpi, day = _kpi(kpi_id), _as_of(as_of)
+    async with request.app.state.runtime.sessions() as session, session.begin():
+        rows = await request.app.state.engine.children(session, kpi, day)
+        record_access(session, client, "read", f"kpi-children:{kpi.id}:{day.isoformat()}", None, purpose)
+    return rows
+
+
+@router.get("/kpis/{kpi_id}/history")
+async def history(kpi_id: str, request: Request,
+                  start: date | None = Query(None, alias="from", ge=FIRST_DAY, description="First month (YYYY-MM-DD); default 12 months before `to`."),
+                  end: date | None = Query(None, alias="to", ge=FIRST_DAY, description="Last month (YYYY-MM-DD); default today."),
+                  client: ApiClient = require_scope(READ)) -> dict:
+    """Month-end values: {id, unit, months: [{month_end, value, numerator, denominator, ...}]}."""
+    kpi, end = _kpi(kpi_id), _as_of(end, "to")
+    start = start or end - relativedelta(months=12)
+    if start > end:
+        raise InputError("from", "must not be after `to`", "query")
+    async with request.app.state.runtime.sessions() as session:
+        rows = (await session.exec(text("""
+            SELECT month_end, value, numerator, denominator, reported_separately, breakdown FROM kpi_history
+            WHERE kpi_id = :kpi AND month_end BETWEEN :start AND :end ORDER BY month_end
+        """).bindparams(kpi=kpi.id, start=start, end=end))).all()
+    months = []
+    for row in rows:
+        month = {"month_end": row.month_end.isoformat(), "value": row.value, "numerator": row.numerator,
+                 "denominator": row.denominator}
+        if kpi.breakdown:
+            month["breakdown"] = row.breakdown
+        if kpi.separately:
+            month["reported_separately"] = row.reported_separately
+        months.append(month)
+    return {"id": kpi.id, "unit": kpi.unit.value, "months": months}

@@ -1,38 +1,39 @@
-"""Working days (England & Wales bank holidays) and school days (a council's term dates)."""
+"""Working days (England & Wales bank holidays) and school days (a council's term dates), as a table.
 
+KPIs join ``calendar_days`` instead of looping over dates in Python. For each day it holds whether it is a
+working day and a school day, and the running count of each up to and including that day, so "the Nth
+working day after S" is the working day whose count is S's count + N (S itself is day 0). School-day counts
+exist only from the first configured term to the last: no due date is guessed beyond the council's file.
+"""
+
+import hashlib
+import json
 import tomllib
 from datetime import date, timedelta
-from functools import cached_property
 from pathlib import Path
 
 import holidays
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
-
-class CalendarNotConfigured(LookupError):
-    """Asked to count school days past the last configured term."""
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)  # the as-of dates the API accepts, and due dates after them
 
 
 class WorkingDays:
     """Monday to Friday, except England & Wales bank holidays (Wales shares England's)."""
 
-    def __init__(self) -> None:
-        self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
+    def __init__(self, first: date = FIRST_DAY, last: date = LAST_DAY) -> None:
+        self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=range(first.year, last.year + 1))
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._bank_holidays
 
-    def add(self, start: date, days: int) -> date:
-        """The ``days``-th working day after ``start`` (``start`` itself is day 0)."""
-        day, counted = start, 0
-        while counted < days:
-            day += timedelta(days=1)
-            counted += self.is_working_day(day)
-        return day
-
 
 class SchoolDays:
+    """Weekdays within the council's teaching blocks, except bank holidays and configured closures."""
+
     def __init__(self, blocks: list[tuple[date, date]], closures: list[date], working_days: WorkingDays):
-        self._blocks = sorted(blocks)
+        self.blocks = sorted(blocks)
         self._closures = set(closures)
         self._working_days = working_days
 
@@ -41,23 +42,58 @@ class SchoolDays:
         config = tomllib.loads(path.read_text())
         return cls([(b["start"], b["end"]) for b in config["blocks"]], config.get("closures", []), working_days)
 
-    @cached_property
+    @property
+    def first_day(self) -> date:
+        return self.blocks[0][0]
+
+    @property
     def last_day(self) -> date:
-        return self._blocks[-1][1]
+        return self.blocks[-1][1]
 
     def is_school_day(self, day: date) -> bool:
         return (
-            any(start <= day <= end for start, end in self._blocks)
+            any(start <= day <= end for start, end in self.blocks)
             and day not in self._closures
             and self._working_days.is_working_day(day)
         )
 
-    def add(self, start: date, days: int) -> date:
-        """The ``days``-th school day after ``start`` (``start`` itself is day 0)."""
-        day, counted = start, 0
-        while counted < days:
-            day += timedelta(days=1)
-            if day > self.last_day:
-                raise CalendarNotConfigured(f"no term dates configured after {self.last_day}")
-            counted += self.is_school_day(day)
-        return day
+
+def calendar_rows(working_days: WorkingDays, school_days: SchoolDays) -> list[tuple]:
+    """(day, is_working_day, working_days, is_school_day, school_days) from FIRST_DAY to LAST_DAY."""
+    rows, working, school = [], 0, 0
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        is_working = working_days.is_working_day(day)
+        is_school = is_working and school_days.is_school_day(day)
+        working += is_working
+        school += is_school
+        known = school_days.first_day <= day <= school_days.last_day
+        rows.append((day, is_working, working, is_school, school if known else None))
+        day += timedelta(days=1)
+    return rows
+
+
+async def load_calendar(session: AsyncSession, rows: list[tuple]) -> bool:
+    """Replace calendar_days with ``rows`` unless it already holds exactly them; True if it was replaced.
+    Run at start-up: a new term-dates file or a new bank holiday takes effect without a migration."""
+    fingerprint = hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+    await session.exec(text("SELECT pg_advisory_xact_lock(hashtext('calendar_days'))"))  # one replica loads it
+    stored = (await session.exec(text("SELECT fingerprint FROM calendar_fingerprint"))).scalar()
+    if stored == fingerprint:
+        return False
+    await session.exec(text("DELETE FROM calendar_days"))
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(
+        "calendar_days", records=rows,
+        columns=["day", "is_working_day", "working_days", "is_school_day", "school_days"])
+    await session.exec(text("DELETE FROM calendar_fingerprint"))
+    await session.exec(text("INSERT INTO calendar_fingerprint VALUES (:f)").bindparams(f=fingerprint))
+    # Due dates may have moved: the KPIs that read the calendar recompute their history from the earliest data.
+    await session.exec(text("""
+        INSERT INTO source_changes (source_table, changed_seq, earliest, history_from)
+        SELECT 'calendar_days', nextval('public.source_change_seq'), min(earliest), min(earliest) FROM source_changes
+        HAVING min(earliest) IS NOT NULL
+        ON CONFLICT (source_table) DO UPDATE
+        SET changed_seq = excluded.changed_seq, earliest = excluded.earliest, history_from = excluded.history_from"""))
+    return True

@@ -1,60 +1,102 @@
-"""Prometheus gauges of every KPI as of today, refreshed after events are applied and as the date moves on."""
+"""Prometheus gauges of every KPI as of today. After events are applied only the KPIs that read a changed
+table are recomputed; all of them are recomputed as the date moves on (every ``refresh_seconds``)."""
 
 import asyncio
 import logging
 
 from prometheus_client import Gauge
+from sqlalchemy import text
 
 from backbone.clock import today
 from backbone.db import Sessions
 
-from indicators_service.kpis import KpiContext, compute_all
+from indicators_service.kpis.definition import Kpi
+from indicators_service.kpis.engine import KpiEngine, KpiValue
+from indicators_service.kpis.registry import KPIS, affected_by
 from indicators_service.targets import Target
 
 log = logging.getLogger(__name__)
 
-# One series per KPI id; the label is the KPI id only, never anything about a child.
+# Labels are the KPI id and, for a breakdown, its group (an age band, a placement group): never a child.
 VALUE = Gauge("cla_kpi_value", "KPI value as of today (percent, count or rate)", ["kpi"])
 NUMERATOR = Gauge("cla_kpi_numerator", "KPI numerator (the count, for count KPIs)", ["kpi"])
 DENOMINATOR = Gauge("cla_kpi_denominator", "KPI denominator (percent and rate KPIs)", ["kpi"])
+SEPARATELY = Gauge("cla_kpi_reported_separately", "Children outside the denominator, reported separately", ["kpi"])
+BREAKDOWN_VALUE = Gauge("cla_kpi_breakdown_value", "KPI value within one group of its breakdown", ["kpi", "breakdown"])
+BREAKDOWN_NUMERATOR = Gauge("cla_kpi_breakdown_numerator", "KPI numerator within one group", ["kpi", "breakdown"])
+BREAKDOWN_DENOMINATOR = Gauge("cla_kpi_breakdown_denominator", "KPI denominator within one group", ["kpi", "breakdown"])
 TARGET = Gauge("cla_kpi_target", "The council's target for the KPI (configured)", ["kpi"])
 BREACHING = Gauge("cla_kpi_breaching_target", "1 when the KPI is worse than its target, 0 when not (NaN: no data)", ["kpi"])
 REFRESHED = Gauge("cla_kpi_refreshed_timestamp_seconds", "When the KPI gauges were last computed (stale-data alert)")
+SECONDS = Gauge("cla_kpi_compute_seconds", "How long the KPI's query took at the last refresh", ["kpi"])
+
+NAN = float("nan")  # "no data" (denominator 0): Grafana shows it as empty, not as 0%
+
+
+def _number(value) -> float:
+    return NAN if value is None else float(value)
 
 
 class KpiGauges:
-    def __init__(self, sessions: Sessions, context: KpiContext, refresh_seconds: float, targets: dict[str, Target]):
-        self.context = context
+    def __init__(self, sessions: Sessions, engine: KpiEngine, refresh_seconds: float, targets: dict[str, Target],
+                 settle_seconds: float = 0.2):
+        self.engine = engine
         self.targets = targets
         for kpi, target in targets.items():
             TARGET.labels(kpi).set(target.value)
         self._sessions = sessions
         self._refresh_seconds = refresh_seconds
+        self._settle_seconds = settle_seconds
         self._changed = asyncio.Event()
+        self._seen_seq = 0  # the newest change mark (source_changes.changed_seq) these gauges reflect
 
     async def events_applied(self) -> None:
         self._changed.set()
 
-    async def refresh(self) -> None:
+    def _publish(self, kpi: KpiValue) -> None:
+        VALUE.labels(kpi.id).set(_number(kpi.value))
+        NUMERATOR.labels(kpi.id).set(_number(kpi.numerator))
+        DENOMINATOR.labels(kpi.id).set(_number(kpi.denominator))
+        if kpi.reported_separately is not None:
+            SEPARATELY.labels(kpi.id).set(kpi.reported_separately)
+        for group, figure in (kpi.breakdown or {}).items():
+            BREAKDOWN_VALUE.labels(kpi.id, group).set(_number(figure.value))
+            BREAKDOWN_NUMERATOR.labels(kpi.id, group).set(_number(figure.numerator))
+            BREAKDOWN_DENOMINATOR.labels(kpi.id, group).set(_number(figure.denominator))
+        if kpi.id in self.targets:
+            breached = self.targets[kpi.id].breached_by(kpi.value)
+            BREACHING.labels(kpi.id).set(NAN if breached is None else float(breached))
+
+    async def refresh(self, kpis: list[Kpi] | None = None) -> None:
+        """Recompute ``kpis`` as of today (all of them by default)."""
+        loop = asyncio.get_running_loop()
         async with self._sessions() as session:
-            for kpi in await compute_all(session, today(), self.context):
-                # NaN marks "no data" (denominator 0): Grafana shows it as empty, not as 0%.
-                VALUE.labels(kpi.id).set(float("nan") if kpi.value is None else kpi.value)
-                NUMERATOR.labels(kpi.id).set(kpi.numerator if kpi.numerator is not None else float("nan"))
-                DENOMINATOR.labels(kpi.id).set(kpi.denominator if kpi.denominator is not None else float("nan"))
-                if kpi.id in self.targets:
-                    breached = self.targets[kpi.id].breached_by(kpi.value)
-                    BREACHING.labels(kpi.id).set(float("nan") if breached is None else float(breached))
+            for kpi in KPIS.values() if kpis is None else kpis:
+                started = loop.time()
+                self._publish(await self.engine.value(session, kpi, today()))
+                SECONDS.labels(kpi.id).set(loop.time() - started)
         REFRESHED.set_to_current_time()
 
+    async def _changed_kpis(self) -> list[Kpi]:
+        async with self._sessions() as session:
+            rows = (await session.exec(text(
+                "SELECT source_table, changed_seq FROM source_changes WHERE changed_seq > :seen"
+            ).bindparams(seen=self._seen_seq))).all()
+        self._seen_seq = max([self._seen_seq, *(seq for _, seq in rows)])
+        return affected_by({table for table, _ in rows})
+
     async def run(self) -> None:
+        everything = True
         while True:
             try:
-                await self.refresh()
+                changed = await self._changed_kpis()  # read before computing: a change after it is seen next time
+                await self.refresh(None if everything else changed)
             except Exception:
                 log.exception("refreshing KPI gauges failed")
             try:
                 await asyncio.wait_for(self._changed.wait(), self._refresh_seconds)
+                everything = False
+                await asyncio.sleep(self._settle_seconds)  # a burst of batches: one refresh
             except TimeoutError:
-                pass
+                everything = True  # the date moves on: every KPI
             self._changed.clear()

@@ -4,35 +4,53 @@ from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
 from indicators_service.api import router
-from indicators_service.calendars import SchoolDays, WorkingDays
+from indicators_service.calendars import SchoolDays, WorkingDays, calendar_rows, load_calendar
 from indicators_service.gauges import KpiGauges
-from indicators_service.kpis import KPIS, KpiContext
+from indicators_service.kpis.engine import KpiEngine
+from indicators_service.kpis.history import History
+from indicators_service.kpis.registry import KPIS
 from indicators_service.projections import TOPICS, apply_event
 from indicators_service.settings import Settings
 from indicators_service.targets import load_targets
 
 
-def kpi_context(settings: Settings) -> KpiContext:
+def kpi_engine(settings: Settings) -> KpiEngine:
+    """The engine, with every setting a KPI may name (a KPI naming an unknown one fails here, at start-up)."""
+    named = {name for kpi in KPIS.values() for name in (*kpi.settings, kpi.denominator_setting) if name}
+    return KpiEngine({name: getattr(settings, name) for name in named})
+
+
+def calendar(settings: Settings) -> list[tuple]:
     working_days = WorkingDays()
-    return KpiContext(
-        working_days=working_days,
-        school_days=SchoolDays.from_file(settings.term_dates_file, working_days),
-        population_0_17=settings.population_0_17,
-        pa_eligible_min_age_months=settings.pa_eligible_min_age_months,
-        initial_pep_school_days=settings.initial_pep_school_days,
-    )
+    return calendar_rows(working_days, SchoolDays.from_file(settings.term_dates_file, working_days))
+
+
+async def load_the_calendar(sessions, settings: Settings, rows: list[tuple] | None = None) -> None:
+    async with sessions() as session, session.begin():
+        await load_calendar(session, rows or calendar(settings))
 
 
 def create_app(settings: Settings | None = None):
     settings = settings or Settings()
     runtime = ServiceRuntime(settings)
     targets = load_targets(settings.targets_file, set(KPIS))
-    gauges = KpiGauges(runtime.sessions, kpi_context(settings), settings.metrics_refresh_seconds, targets)
-    runtime.consume_events(TOPICS, apply_event, after_changes=gauges.events_applied).run_in_background(gauges.run)
+    engine = kpi_engine(settings)
+    gauges = KpiGauges(runtime.sessions, engine, settings.metrics_refresh_seconds, targets)
+    history = History(runtime.sessions, engine)
+
+    async def events_applied() -> None:
+        await gauges.events_applied()
+        history.changed.set()
+
+    runtime.before_start(lambda: load_the_calendar(runtime.sessions, settings))
+    runtime.consume_events(TOPICS, apply_event, after_changes=events_applied)
+    runtime.run_in_background(gauges.run).run_in_background(history.run)
 
     def configure(app):
+        app.state.engine = engine
         app.state.kpis = gauges
+        app.state.history = history
         app.include_router(router)
 
-    # No child-level endpoints yet, hence no audit log to record refusals in.
+    # Refusals are audited for /children/ paths only; drill-downs are audited when they happen (api.py).
     return create_service_app(runtime, "Indicators service", configure, audit_refusals=False)

@@ -2,12 +2,16 @@
 
 Every event carries the whole record as it now stands, so applying one is an upsert that keeps the
 highest record_version: duplicates and late arrivals change nothing. KPIs are computed from these tables.
+
+Each change also notes, in the same transaction, which table changed and the earliest date it touches (the
+record's dates before and after the change): the gauges refresh only the KPIs that read a changed table, and
+the month-end history is recomputed from that date on (kpis/history.py).
 """
 
 from datetime import date
 
 from prometheus_client import Counter
-from sqlalchemy import Table, text
+from sqlalchemy import Date, Table, bindparam, func, select, text
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -101,6 +105,31 @@ _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.leaving-care.personal-adviser-allocated.v1": AdviserAllocation.__table__,
 }
 PROJECTION_TABLES = sorted({t.name for t in _TABLE_FOR_EVENT.values()})
+# Rebuilt with the projections by a replay, so a replay leaves the whole history marked for recomputing.
+REBUILT_TABLES = [*PROJECTION_TABLES, "source_changes"]
+
+# The dates a record is about (a date of birth is not: it travels on a period of care, dated by its start).
+_DATES = {t: [c for c in t.columns if c.type.python_type is date and c.name != "date_of_birth"]
+          for t in _TABLE_FOR_EVENT.values()}
+
+_NOTE_CHANGE = text("""
+    INSERT INTO source_changes (source_table, changed_seq, earliest, history_from)
+    VALUES (:table, nextval('public.source_change_seq'), :earliest, :earliest)
+    ON CONFLICT (source_table) DO UPDATE SET changed_seq = excluded.changed_seq,
+        earliest = least(source_changes.earliest, excluded.earliest),
+        history_from = least(source_changes.history_from, excluded.history_from)
+""").bindparams(bindparam("earliest", type_=Date))
+
+
+async def _note_changes(session: AsyncSession, table: Table, rows: list[dict]) -> None:
+    """Note that ``rows`` are being written to ``table``, dated from the earliest date they had or will have."""
+    key = table.primary_key.columns.values()[0]  # every projection has a one-column key
+    stored = (await session.exec(
+        select(func.least(*[func.min(c) for c in _DATES[table]])).where(key.in_([r[key.name] for r in rows]))
+    )).scalar()
+    dates = [r[c.name] for r in rows for c in _DATES[table] if r[c.name] is not None]
+    earliest = min(d for d in [*dates, stored] if d is not None)
+    await session.exec(_NOTE_CHANGE.bindparams(table=table.name, earliest=earliest))
 
 
 def _row(table: Table, event: Event) -> dict:
@@ -115,7 +144,9 @@ async def apply_event(session: AsyncSession, event: Event) -> None:
     table = _TABLE_FOR_EVENT.get(event.type)
     if table is None:
         return
-    await upsert_latest(session, table, _row(table, event))
+    row = _row(table, event)
+    await _note_changes(session, table, [row])
+    await upsert_latest(session, table, row)
     EVENTS_APPLIED.labels(event.type).inc()
 
 
@@ -133,9 +164,10 @@ async def apply_events(session: AsyncSession, events: list[Event]) -> None:
             latest[table][key] = row
         EVENTS_APPLIED.labels(event.type).inc()
     for table, rows in latest.items():
+        await _note_changes(session, table, list(rows.values()))
         await upsert_latest_many(session, table, list(rows.values()))
 
 
 async def clear(session: AsyncSession) -> None:
     """Empty the projections and the duplicate guard (tests start each case from nothing with it)."""
-    await session.exec(text(f"TRUNCATE {', '.join(PROJECTION_TABLES)}, processed_events"))
+    await session.exec(text(f"TRUNCATE {', '.join(REBUILT_TABLES)}, kpi_history, processed_events"))

@@ -12,14 +12,14 @@ import sys
 
 from backbone.rebuild import rebuild
 
-from indicators_service.projections import PROJECTION_TABLES, TOPICS, apply_event, apply_events
+from indicators_service.projections import REBUILT_TABLES, TOPICS, apply_event, apply_events
 from indicators_service.settings import Settings
 
 
 async def replay(settings: Settings, progress=None) -> int:
     return await rebuild(
         database_url=settings.async_database_url, bootstrap_servers=settings.kafka_bootstrap_servers,
-        topics=TOPICS, tables=PROJECTION_TABLES, handle=apply_event, handle_batch=apply_events, progress=progress,
+        topics=TOPICS, tables=REBUILT_TABLES, handle=apply_event, handle_batch=apply_events, progress=progress,
     )
 
 

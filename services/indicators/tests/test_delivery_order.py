@@ -15,13 +15,12 @@ from backbone.db import create_engine, session_factory
 from backbone.events import from_kafka_record, to_kafka_message
 from backbone.settings import to_asyncpg_url
 from devstack.infra import run_blocking
-from indicators_service.kpis import compute_all
-from indicators_service.main import kpi_context
+from indicators_service.main import kpi_engine
 from indicators_service.projections import apply_event, apply_events, clear
 from indicators_service.settings import Settings
 
 pytestmark = pytest.mark.integration
-CONTEXT = kpi_context(Settings(database_url="postgresql://unused/x", environment="test"))
+ENGINE = kpi_engine(Settings(database_url="postgresql://unused/x", environment="test"))
 DATES = [date(2025, 3, 31), date(2025, 9, 30), date(2026, 3, 31)]
 
 
@@ -85,14 +84,14 @@ async def kpis_after(url: str, records: list[Record], batches: list[int] | None 
                     await apply_events(session, events[start:start + size])
                 start += size
         async with sessions() as session:
-            return [[(k.id, k.numerator, k.denominator) for k in await compute_all(session, d, CONTEXT)] for d in DATES]
+            return [[(k.id, k.numerator, k.denominator) for k in await ENGINE.all(session, d)] for d in DATES]
     finally:
         await engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def database(make_database):
-    url = make_database("indicators", "delivery_order")
+def database(kpi_database):
+    url = run_blocking(kpi_database("delivery_order"))
     in_order = run_blocking(kpis_after(url, RECORDS))
     assert any(denominator for per_date in in_order for _, _, denominator in per_date)  # real figures compared
     return url, in_order

@@ -1,4 +1,5 @@
-"""The KPI definitions against a real PostgreSQL, fed through the same handler the consumer uses."""
+"""The KPI definitions against a real PostgreSQL, fed through the same handler the consumer uses, read
+through the engine: the figure, the breakdown and the children behind it. Each test states its arithmetic."""
 
 import itertools
 import uuid
@@ -6,11 +7,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from backbone.db import create_engine, session_factory
 from backbone.events import Event
-from backbone.settings import to_asyncpg_url
-from indicators_service.kpis import compute
-from indicators_service.main import kpi_context
+from indicators_service.kpis.registry import KPIS
 from indicators_service.projections import apply_event, clear
 from indicators_service.settings import Settings
 
@@ -19,28 +17,18 @@ D = date(2025, 3, 31)
 _ids = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-async def sessions(make_database):
-    url = make_database("indicators", "kpi_definitions")
-    engine = create_engine(to_asyncpg_url(url))
-    yield session_factory(engine)
-    await engine.dispose()
-
-
 @pytest.fixture
-async def facts(sessions):
+async def facts(sessions, engine):
     async with sessions() as session, session.begin():
         await clear(session)
-    return Facts(sessions)
+    return Facts(sessions, engine)
 
 
 class Facts:
-    """Posts events as the domain services would publish them."""
+    """Posts events as the domain services would publish them, and reads KPIs through the engine."""
 
-    context = kpi_context(Settings(database_url="postgresql://unused/x", environment="test"))
-
-    def __init__(self, sessions):
-        self.sessions = sessions
+    def __init__(self, sessions, engine):
+        self.sessions, self.engine = sessions, engine
 
     async def event(self, kind: str, data: dict) -> None:
         event = Event(str(uuid.uuid4()), "/test", f"uk.cla.{kind}.v1", data["child_id"], datetime.now(timezone.utc), data)
@@ -64,8 +52,20 @@ class Facts:
         })
 
     async def kpi(self, kpi_id, as_of=D):
+        """The figure, after checking it is its own drill-down aggregated: the two can never disagree."""
         async with self.sessions() as session:
-            return await compute(session, kpi_id, as_of, self.context)
+            value = await self.engine.value(session, KPIS[kpi_id], as_of)
+            rows = await self.engine.children(session, KPIS[kpi_id], as_of)
+        counted = [r for r in rows if r["in_denominator"]]
+        assert value.numerator == sum(r["in_numerator"] for r in counted)
+        if value.unit == "percent":
+            assert value.denominator == len(counted)
+        return value
+
+    async def children(self, kpi_id, as_of=D) -> dict[str, tuple]:
+        async with self.sessions() as session:
+            rows = await self.engine.children(session, KPIS[kpi_id], as_of)
+        return {r["child_id"]: (r["in_denominator"], r["in_numerator"], r["reason"]) for r in rows}
 
 
 async def test_cla_count_is_children_looked_after_on_the_date_except_short_breaks(facts):
@@ -96,8 +96,11 @@ async def test_stability_counts_placements_in_the_window_including_the_one_curre
     await facts.placement("two", "2023-01-01", "2024-04-01")
     await facts.placement("two", "2024-04-01", "2024-08-01")
     await facts.placement("two", "2024-08-01")
+    # 1 of 2 children looked after on D: 50%.
     kpi = await facts.kpi("placement_stability_3plus")
     assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 2, 50.0)
+    rows = await facts.children("placement_stability_3plus")
+    assert rows == {"three": (True, True, "3 placements in the 12 months"), "two": (True, False, "2 placements in the 12 months")}
 
 
 async def test_temporary_placements_and_returns_to_the_same_carer_are_not_moves(facts):
@@ -135,24 +138,54 @@ async def test_iha_timeliness_uses_twenty_working_days_and_the_national_populati
     await facts.care_period("left", "2025-12-19", end="2026-01-05")
     # Short breaks are not in the population.
     await facts.care_period("short-break", "2025-12-19", legal_status="V4")
+    # In the population: on-time, late and not-done; 1 of 3 on time.
     kpi = await facts.kpi("iha_within_20_working_days", as_of=date(2026, 2, 28))
     assert (kpi.numerator, kpi.denominator) == (1, 3)
+    rows = await facts.children("iha_within_20_working_days", as_of=date(2026, 2, 28))
+    assert rows["late"][2] == "IHA due 2026-01-21, completed 1 working day late"
+    assert rows["not-done"][2] == "IHA due 2026-01-21, not done"
     # On 20 January nothing had fallen due yet.
     assert (await facts.kpi("iha_within_20_working_days", as_of=date(2026, 1, 20))).denominator == 0
 
 
+async def notified(facts, child, on, pep_completed=None):
+    await facts.event("education.virtual-school-notified", {
+        "notification_id": f"n-{child}", "child_id": child, "notified_date": on, "effective_date": on, "record_version": 1})
+    if pep_completed:
+        await facts.event("education.initial-pep-completed", {
+            "pep_id": f"p-{child}", "notification_id": f"n-{child}", "child_id": child, "completed_date": pep_completed,
+            "effective_date": pep_completed, "record_version": 1})
+
+
 async def test_initial_pep_due_ten_school_days_after_the_virtual_school_was_notified(facts):
+    # Notified Fri 24 Oct 2025, before half term (27-31 Oct): the 10th school day is Fri 14 Nov.
+    # On time (14 Nov), late (17 Nov), not done: 1 of 3 = 33.3%.
     for n, completed in enumerate(["2025-11-14", "2025-11-17", None]):
-        child = f"pep{n}"
-        await facts.event("education.virtual-school-notified", {
-            "notification_id": f"n{n}", "child_id": child, "notified_date": "2025-10-24",
-            "effective_date": "2025-10-24", "record_version": 1})
-        if completed:
-            await facts.event("education.initial-pep-completed", {
-                "pep_id": f"p{n}", "notification_id": f"n{n}", "child_id": child, "completed_date": completed,
-                "effective_date": completed, "record_version": 1})
+        await facts.care_period(f"pep{n}", "2025-10-23")
+        await notified(facts, f"pep{n}", "2025-10-24", completed)
     kpi = await facts.kpi("pep_initial_on_time", as_of=date(2025, 12, 31))
     assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 3, 33.3)
+    assert (await facts.children("pep_initial_on_time", as_of=date(2025, 12, 31)))["pep1"] == (
+        True, False, "initial PEP due 2025-11-14, completed 1 school day late")
+
+
+async def test_initial_pep_population_follows_the_catalogue(facts):
+    # All notified Fri 24 Oct 2025, due Fri 14 Nov 2025; as of 31 Dec 2025.
+    await facts.care_period("counted", "2025-10-23")
+    await notified(facts, "counted", "2025-10-24", "2025-11-10")                 # on time: 1 / 1
+    await facts.care_period("short-break", "2025-10-23", legal_status="V3")
+    await notified(facts, "short-break", "2025-10-24")                           # short breaks: outside
+    await facts.care_period("left-early", "2025-10-23", end="2025-11-07")
+    await notified(facts, "left-early", "2025-10-24")                            # left before due, no PEP: outside
+    await facts.care_period("pep-after-leaving", "2025-10-23", end="2025-11-20")
+    await notified(facts, "pep-after-leaving", "2025-10-24", "2025-11-25")       # in, but a PEP after leaving: not done
+    await facts.care_period("never-notified", "2025-10-23")                      # reported separately
+    kpi = await facts.kpi("pep_initial_on_time", as_of=date(2025, 12, 31))
+    assert (kpi.numerator, kpi.denominator, kpi.reported_separately) == (1, 2, 1)
+    rows = await facts.children("pep_initial_on_time", as_of=date(2025, 12, 31))
+    assert set(rows) == {"counted", "pep-after-leaving", "never-notified"}
+    assert rows["pep-after-leaving"] == (True, False, "initial PEP due 2025-11-14, not done")
+    assert rows["never-notified"][:2] == (False, False)
 
 
 async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_years_4_months(facts):
@@ -170,5 +203,11 @@ async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_ye
     await young_person("leaver-with-sw-only", "2006-01-01", "former_relevant", False, "social_worker")
     await young_person("eligible-with-sw", "2007-10-01", "eligible", True, "social_worker")  # 17y5m on D
     await young_person("eligible-too-young", "2008-01-01", "eligible", True)  # 17y2m on D: not counted
+    # Counted: the three former relevant (19 on D) and the eligible 17-year-old; with a PA or (still looked
+    # after) a social worker: 2 of 4.
     kpi = await facts.kpi("pa_allocated")
     assert (kpi.numerator, kpi.denominator) == (2, 4)
+    # By age on D: 17-18 holds the eligible child (1 of 1); 19-21 the three leavers (1 of 3).
+    assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"17-18": (1, 1), "19-21": (1, 3)}
+    assert (await facts.children("pa_allocated"))["leaver-with-sw-only"] == (
+        True, False, "former relevant, no personal adviser allocated")

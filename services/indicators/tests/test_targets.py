@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators_service.kpis import KPIS
+from indicators_service.kpis.registry import KPIS
 from indicators_service.targets import DEFAULT_TARGETS, Target, load_targets
 
 

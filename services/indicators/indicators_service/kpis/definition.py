@@ -1,0 +1,49 @@
+"""What a KPI is: a declaration and one SQL query that returns a row per child in its population as of D.
+
+Everything else (its value, numerator and denominator, breakdowns, the children behind it, its month-end
+history, its gauges, its dashboard panel and its line in the catalogue) is derived from this by the engine,
+so the figure and the list of children behind it can never disagree. Standard library only: the dashboard
+and catalogue builders read these declarations without a database.
+
+The query's columns, in this order:
+    child_id        text      pseudonymous id (a child may have several rows, e.g. one per period of care)
+    in_denominator  boolean   false: outside the percentage but reported separately (``separately`` says why)
+    in_numerator    boolean   only counted where in_denominator
+    reason          text      why, in words a manager can act on ("4 placements in the 12 months")
+    <breakdown>     text      only when the KPI declares one: the group the row belongs to
+
+Bind parameters: ``:d`` (the as-of date), ``:window_start`` (D minus 12 months plus a day) and each setting
+named in ``settings``. Calendars are tables the query joins (``calendar_days``: see ../calendars.py).
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Unit(str, Enum):
+    PERCENT = "percent"  # numerator ÷ denominator × 100, 1 decimal; no value when the denominator is 0
+    COUNT = "count"  # the number of rows in the numerator
+    RATE_PER_10K = "rate_per_10k"  # numerator ÷ a configured population × 10,000
+
+
+class Direction(str, Enum):
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+    NEITHER = "neither"  # a count that describes demand (children looked after), not performance
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    title: str
+    domain: str  # placements, health, education, leaving-care
+    unit: Unit
+    direction: Direction
+    definition: str  # the national definition in a sentence (the catalogue in docs/kpis.md is built from it)
+    query: str
+    sources: tuple[str, ...]  # projection tables the query reads: a change to one of them refreshes this KPI
+    settings: tuple[str, ...] = ()  # indicators settings bound into the query by name
+    breakdown: str | None = None  # name of the breakdown column, if the catalogue asks for one
+    separately: str | None = None  # what rows outside the denominator are, if the query returns any
+    denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
+    reference: str = ""  # where the definition comes from

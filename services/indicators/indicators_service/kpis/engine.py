@@ -1,0 +1,93 @@
+"""Derives everything about a KPI from its one per-child query: the figure, its breakdown and the children
+behind it are the same rows, aggregated or listed, so they can never disagree."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Date, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from indicators_service.kpis.definition import Kpi, Unit
+from indicators_service.kpis.registry import KPIS
+
+
+def window_start(as_of: date) -> date:
+    """First day of the 12 months ending on ``as_of``."""
+    return as_of - relativedelta(years=1) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    numerator: int
+    denominator: int | None
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    id: str
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    as_of: date
+    unit: str
+    breakdown: dict[str, Figure] | None = None  # group -> the figure for the rows in that group
+    reported_separately: int | None = None  # rows outside the denominator (the KPI's ``separately`` says what)
+
+    def as_json(self) -> dict:
+        body = asdict(self)
+        body["as_of"] = self.as_of.isoformat()
+        for optional in ("breakdown", "reported_separately"):
+            if body[optional] is None:
+                del body[optional]
+        return body
+
+
+class KpiEngine:
+    def __init__(self, settings: dict[str, object]):
+        """``settings``: the values KPIs may name in their ``settings`` (e.g. population_0_17)."""
+        self.settings = settings
+
+    def _statement(self, kpi: Kpi, sql: str, as_of: date):
+        params = {"d": as_of, "window_start": window_start(as_of), **{name: self.settings[name] for name in kpi.settings}}
+        used = {name: value for name, value in params.items() if f":{name}" in sql}
+        # Typed dates: asyncpg is told they are dates, so the queries may do date arithmetic on them.
+        dates = [bindparam(name, type_=Date) for name in ("d", "window_start") if name in used]
+        return text(sql).bindparams(*dates, **used)
+
+    def figure(self, kpi: Kpi, numerator: int, denominator: int) -> Figure:
+        if kpi.unit is Unit.PERCENT:
+            return Figure(round(100 * numerator / denominator, 1) if denominator else None, numerator, denominator)
+        if kpi.unit is Unit.RATE_PER_10K:
+            population = int(self.settings[kpi.denominator_setting])
+            return Figure(round(numerator / population * 10_000, 1) if population else None, numerator, population)
+        return Figure(numerator, numerator, None)
+
+    async def value(self, session: AsyncSession, kpi: Kpi, as_of: date) -> KpiValue:
+        counts = """count(*) FILTER (WHERE in_denominator) AS denominator,
+                    count(*) FILTER (WHERE in_denominator AND in_numerator) AS numerator,
+                    count(*) FILTER (WHERE NOT in_denominator) AS separately"""
+        if kpi.breakdown:
+            sql = f"""SELECT {kpi.breakdown}, grouping({kpi.breakdown}) = 1 AS total, {counts}
+                      FROM ({kpi.query}) rows GROUP BY GROUPING SETS ((), ({kpi.breakdown}))"""
+        else:
+            sql = f"SELECT NULL, true AS total, {counts} FROM ({kpi.query}) rows"
+        rows = (await session.exec(self._statement(kpi, sql, as_of))).all()
+        total = next(row for row in rows if row.total)
+        figure = self.figure(kpi, total.numerator, total.denominator)
+        breakdown = None
+        if kpi.breakdown:
+            breakdown = {str(row[0]): self.figure(kpi, row.numerator, row.denominator)
+                         for row in sorted(rows, key=lambda r: str(r[0])) if not row.total}
+        return KpiValue(kpi.id, figure.value, figure.numerator, figure.denominator, as_of, kpi.unit.value,
+                        breakdown, total.separately if kpi.separately else None)
+
+    async def children(self, session: AsyncSession, kpi: Kpi, as_of: date) -> list[dict]:
+        """The rows behind the figure: one per child (or per item, e.g. a period of care) in the population."""
+        columns = "child_id, in_denominator, in_numerator, reason" + (f", {kpi.breakdown}" if kpi.breakdown else "")
+        sql = f"SELECT {columns} FROM ({kpi.query}) rows ORDER BY in_denominator DESC, in_numerator, child_id, reason"
+        return [dict(row._mapping) for row in await session.exec(self._statement(kpi, sql, as_of))]
+
+    async def all(self, session: AsyncSession, as_of: date) -> list[KpiValue]:
+        return [await self.value(session, kpi, as_of) for kpi in KPIS.values()]

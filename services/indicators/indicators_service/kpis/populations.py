@@ -1,0 +1,20 @@
+"""SQL every KPI shares: the catalogue's common populations (../shared/kpis.md, "Common rules")."""
+
+# Legal statuses of an agreed series of short breaks (903 V3/V4): outside "CLA at D".
+SHORT_BREAKS = "('V3', 'V4')"
+# Temporary placements (903 T0-T4) with a return to the same carer are not moves.
+TEMPORARY_PLACEMENTS = "('T0', 'T1', 'T2', 'T3', 'T4')"
+
+# Children looked after on D: in a period of care that started on or before D and had not ended by D (a child
+# who left on D is not looked after on D), not under short breaks. One row per child, with that period.
+CLA_AT_D = f"""
+    SELECT DISTINCT ON (child_id) child_id, care_period_id, start_date, date_of_birth
+    FROM care_periods
+    WHERE start_date <= :d AND (end_date IS NULL OR end_date > :d) AND legal_status NOT IN {SHORT_BREAKS}
+    ORDER BY child_id, start_date DESC
+"""
+
+
+def plural(count_sql: str, noun: str) -> str:
+    """SQL text "1 placement" / "3 placements" for a count expression."""
+    return f"({count_sql})::text || CASE WHEN ({count_sql}) = 1 THEN ' {noun}' ELSE ' {noun}s' END"
