@@ -10,16 +10,18 @@ PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/plac
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf
 	touch $@
 
 install: $(BIN)/.installed
 
-## tools: what the deployment checks run (promtool, docker-compose), from Debian's packages when missing
+## tools: what the deployment checks and the report tests run (promtool, docker-compose, chromium) and what
+## the PDF report needs (Pango), from Debian's packages when missing
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-DEBIAN_TOOLS := prometheus docker-compose
+DEBIAN_TOOLS := prometheus docker-compose chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 tools:
-	@command -v promtool >/dev/null && command -v docker-compose >/dev/null || { \
+	@command -v promtool >/dev/null && command -v docker-compose >/dev/null && command -v chromium >/dev/null \
+	  && ldconfig -p | grep -q libpangoft2 || { \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS) >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS); }; }
 

@@ -25,6 +25,7 @@ from devstack.stack import ServiceStack
 
 STATE = ROOT / ".devstack"
 DATA = STATE / "data"
+REPORTS = STATE / "reports"  # the board report make run saves at start-up
 
 
 def main() -> None:
@@ -101,9 +102,23 @@ def show(stack: ServiceStack) -> None:
     for kpi in kpis:
         detail = f"{kpi['numerator']}/{kpi['denominator']}" if kpi["denominator"] is not None else ""
         print(f"  {kpi['id']:<28} {kpi['value']!s:>7} {detail}")
+    show_board_report(stack.url("indicators"), token)
     print("\nDevelopment tokens (bearer):")
     for client, token in DEV_TOKENS.items():
         print(f"  {client:<18} {token}")
+
+
+def show_board_report(indicators: str, token: str) -> None:
+    """Last month's board report, saved as the page and its PDF (the endpoint needs a bearer token, which a
+    browser's address bar cannot send)."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    headers = {"Authorization": f"Bearer {token}"}
+    print("\nBoard report for last month (GET /reports/board?month=YYYY-MM[&format=pdf]):")
+    for extension, params in (("html", {}), ("pdf", {"format": "pdf"})):
+        response = httpx.get(f"{indicators}/reports/board", params=params, headers=headers, timeout=120)
+        path = REPORTS / f"board-report.{extension}"
+        path.write_bytes(response.content)
+        print(f"  {path.as_uri()}" if response.status_code == 200 else f"  {extension}: {response.status_code} {response.text[:200]}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ password_of() {
 }
 
 # Every password first, so that a missing one creates nothing.
+if [ -z "${GRAFANA_DB_PASSWORD:-}" ]; then
+  echo "init-databases: GRAFANA_DB_PASSWORD is not set" >&2
+  exit 1
+fi
 for service in $SERVICES; do
   if [ -z "$(password_of "$service")" ]; then
     echo "init-databases: $(echo "$service" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD is not set" >&2
@@ -26,3 +30,10 @@ CREATE DATABASE :"service" OWNER :"service";
 REVOKE ALL ON DATABASE :"service" FROM PUBLIC;
 SQL
 done
+
+# Grafana reads the KPI history: it may connect to the indicators database, and the indicators migrations
+# grant it SELECT on kpi_history alone (no table that names a child).
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v password="$GRAFANA_DB_PASSWORD" <<'SQL'
+CREATE ROLE grafana_reader LOGIN PASSWORD :'password';
+GRANT CONNECT ON DATABASE indicators TO grafana_reader;
+SQL

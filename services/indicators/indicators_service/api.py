@@ -35,24 +35,27 @@ def _kpi(kpi_id: str) -> Kpi:
     return KPIS[kpi_id]
 
 
-def _described(kpi: Kpi, value: dict) -> dict:
-    return {**value, "title": kpi.title, "domain": kpi.domain, "direction": kpi.direction.value}
+def _described(request: Request, kpi: Kpi, value: dict) -> dict:
+    """The figure with what it means and what it is compared with (target, red/amber/green, benchmarks)."""
+    target = request.app.state.targets.get(kpi.id)
+    compared = target.as_json(value["value"]) if target else {"target": None, "rag": None, "benchmarks": []}
+    return {**value, "title": kpi.title, "domain": kpi.domain, "direction": kpi.direction.value, **compared}
 
 
 @router.get("/kpis")
 async def all_kpis(request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> list[dict]:
-    """Every KPI as of a date: [{id, value, numerator, denominator, as_of, unit, title, domain, direction}],
-    with ``breakdown`` and ``reported_separately`` where the KPI has them."""
+    """Every KPI as of a date: [{id, value, numerator, denominator, as_of, unit, title, domain, direction,
+    target, rag, benchmarks}], with ``breakdown`` and ``reported_separately`` where the KPI has them."""
     day, engine = _as_of(as_of), request.app.state.engine
     async with request.app.state.runtime.sessions() as session:
-        return [_described(KPIS[v.id], v.as_json()) for v in await engine.all(session, day)]
+        return [_described(request, KPIS[v.id], v.as_json()) for v in await engine.all(session, day)]
 
 
 @router.get("/kpis/{kpi_id}")
 async def one_kpi(kpi_id: str, request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> dict:
     kpi, day = _kpi(kpi_id), _as_of(as_of)
     async with request.app.state.runtime.sessions() as session:
-        return _described(kpi, (await request.app.state.engine.value(session, kpi, day)).as_json())
+        return _described(request, kpi, (await request.app.state.engine.value(session, kpi, day)).as_json())
 
 
 @router.get("/kpis/{kpi_id}/children")

@@ -27,6 +27,8 @@ BREAKDOWN_NUMERATOR = Gauge("cla_kpi_breakdown_numerator", "KPI numerator within
 BREAKDOWN_DENOMINATOR = Gauge("cla_kpi_breakdown_denominator", "KPI denominator within one group", ["kpi", "breakdown"])
 TARGET = Gauge("cla_kpi_target", "The council's target for the KPI (configured)", ["kpi"])
 BREACHING = Gauge("cla_kpi_breaching_target", "1 when the KPI is worse than its target, 0 when not (NaN: no data)", ["kpi"])
+BENCHMARK = Gauge("cla_kpi_benchmark", "Published comparison value (England, statistical neighbours…), configured",
+                  ["kpi", "benchmark"])
 REFRESHED = Gauge("cla_kpi_refreshed_timestamp_seconds", "When the KPI gauges were last computed (stale-data alert)")
 SECONDS = Gauge("cla_kpi_compute_seconds", "How long the KPI's query took at the last refresh", ["kpi"])
 
@@ -43,7 +45,10 @@ class KpiGauges:
         self.engine = engine
         self.targets = targets
         for kpi, target in targets.items():
-            TARGET.labels(kpi).set(target.value)
+            if target.value is not None:
+                TARGET.labels(kpi).set(target.value)
+            for benchmark in target.benchmarks:
+                BENCHMARK.labels(kpi, benchmark.name).set(benchmark.value)
         self._sessions = sessions
         self._refresh_seconds = refresh_seconds
         self._settle_seconds = settle_seconds
@@ -63,7 +68,7 @@ class KpiGauges:
             BREAKDOWN_VALUE.labels(kpi.id, group).set(_number(figure.value))
             BREAKDOWN_NUMERATOR.labels(kpi.id, group).set(_number(figure.numerator))
             BREAKDOWN_DENOMINATOR.labels(kpi.id, group).set(_number(figure.denominator))
-        if kpi.id in self.targets:
+        if kpi.id in self.targets and self.targets[kpi.id].value is not None:
             breached = self.targets[kpi.id].breached_by(kpi.value)
             BREACHING.labels(kpi.id).set(NAN if breached is None else float(breached))
 

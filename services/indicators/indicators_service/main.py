@@ -4,6 +4,7 @@ from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
 from indicators_service.api import router
+from indicators_service.reports.routes import router as reports
 from indicators_service.calendars import SchoolDays, WorkingDays, calendar_rows, load_calendar
 from indicators_service.gauges import KpiGauges
 from indicators_service.kpis.engine import KpiEngine
@@ -33,7 +34,7 @@ async def load_the_calendar(sessions, settings: Settings, rows: list[tuple] | No
 def create_app(settings: Settings | None = None):
     settings = settings or Settings()
     runtime = ServiceRuntime(settings)
-    targets = load_targets(settings.targets_file, set(KPIS))
+    targets = load_targets(settings.targets_file, {k.id: k.direction.value for k in KPIS.values()})
     engine = kpi_engine(settings)
     gauges = KpiGauges(runtime.sessions, engine, settings.metrics_refresh_seconds, targets)
     history = History(runtime.sessions, engine)
@@ -48,9 +49,11 @@ def create_app(settings: Settings | None = None):
 
     def configure(app):
         app.state.engine = engine
+        app.state.targets = targets
         app.state.kpis = gauges
         app.state.history = history
         app.include_router(router)
+        app.include_router(reports)
 
     # Refusals are audited for /children/ paths only; drill-downs are audited when they happen (api.py).
     return create_service_app(runtime, "Indicators service", configure, audit_refusals=False)

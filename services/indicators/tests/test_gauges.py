@@ -1,0 +1,51 @@
+"""Gauges: only the KPIs that read a changed table are recomputed; breakdowns get a label, children never."""
+
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from prometheus_client import REGISTRY
+
+from backbone.events import Event
+from indicators_service import gauges as gauges_module
+from indicators_service.gauges import KpiGauges
+from indicators_service.projections import apply_event, clear
+
+pytestmark = pytest.mark.integration
+
+
+async def apply(sessions, kind: str, data: dict) -> None:
+    event = Event(str(uuid.uuid4()), "/test", f"uk.cla.{kind}.v1", data["child_id"], datetime.now(timezone.utc), data)
+    async with sessions() as session, session.begin():
+        await apply_event(session, event)
+
+
+async def test_only_the_kpis_reading_a_changed_table_are_refreshed(sessions, engine, monkeypatch):
+    monkeypatch.setattr(gauges_module, "today", lambda: date(2025, 3, 31))
+    async with sessions() as session, session.begin():
+        await clear(session)
+    gauges = KpiGauges(sessions, engine, refresh_seconds=60, targets={})
+    await gauges._changed_kpis()  # start from what is there
+    await apply(sessions, "health.initial-health-assessment-completed", {
+        "assessment_id": "g-iha", "child_id": "g1", "completed_date": "2025-01-10", "effective_date": "2025-01-10",
+        "record_version": 1})
+    assert [k.id for k in await gauges._changed_kpis()] == ["iha_within_20_working_days"]
+    assert await gauges._changed_kpis() == []  # seen: not refreshed again
+
+    await apply(sessions, "leaving-care.care-leaver-status-recorded", {
+        "status_id": "g-s", "child_id": "g2", "status": "former_relevant", "effective_date": "2024-01-01", "record_version": 1})
+    await apply(sessions, "placements.child-entered-care", {
+        "care_period_id": "g-cp", "child_id": "g2", "date_of_birth": "2005-06-01", "start_date": "2019-01-01",
+        "end_date": "2023-06-01", "legal_status": "C2", "reason_ceased": "E13", "effective_date": "2023-06-01",
+        "record_version": 1})
+    changed = await gauges._changed_kpis()
+    assert {k.id for k in changed} == {"cla_count", "cla_rate_per_10k", "placement_stability_3plus",
+                                       "iha_within_20_working_days", "pep_initial_on_time", "pa_allocated"}
+    await gauges.refresh(changed)
+    # g2 is 19 on 31 March 2025, former relevant, no personal adviser: the 19-21 band is 0 of 1.
+    labels = {"kpi": "pa_allocated", "breakdown": "19-21"}
+    assert REGISTRY.get_sample_value("cla_kpi_breakdown_denominator", labels) == 1
+    assert REGISTRY.get_sample_value("cla_kpi_breakdown_value", labels) == 0
+    for metric in REGISTRY.collect():
+        for sample in metric.samples:
+            assert not any(value.startswith("g") and value[1:].isdigit() for value in sample.labels.values())
