@@ -142,3 +142,14 @@ def test_the_history_gate_passes_on_this_checkout():
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "schema compatibility: ok" in result.stdout
+
+
+def test_every_version_after_the_first_has_an_upcaster_from_the_one_before():
+    from event_contracts.upcasters import UPCASTERS
+
+    for event_type in event_contracts.all_event_types():
+        base, version = event_type.rsplit(".v", 1)
+        if int(version) > 1:
+            assert UPCASTERS.get(f"{base}.v{int(version) - 1}", (None,))[0] == event_type, event_type
+    for older, (newer, _) in UPCASTERS.items():
+        assert older in event_contracts.all_event_types() and newer in event_contracts.all_event_types()

@@ -27,6 +27,8 @@ from backbone.tables import DeadLetter, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
+APPLIED = Counter("cla_events_applied_total", "Domain events applied (committed; duplicates not counted)",
+                  ["group", "event_type"])
 DEAD_LETTERS = Counter("cla_consumer_dead_letters_total", "Records parked in dead_letters, by reason",
                        ["group", "reason"])
 RESTARTS = Counter("cla_consumer_restarts_total", "Consumer restarts after a failure", ["group"])
@@ -60,6 +62,7 @@ async def apply_record(sessions: Sessions, handle: Handler, record, group: str =
 
     An invalid event is parked at once. Any other error propagates: the caller decides to retry or park."""
     changed = parked = False
+    event = None
     async with sessions() as session, session.begin():
         try:
             event = from_kafka_record(record)
@@ -67,8 +70,11 @@ async def apply_record(sessions: Sessions, handle: Handler, record, group: str =
             parked = await dead_letter(session, record, None, INVALID, error)
         else:
             changed, parked = await _claim_and_apply(session, handle, record, event)
-    if parked:  # counted once its transaction has committed
+    # Counted once the transaction has committed: a retried attempt is not counted twice.
+    if parked:
         DEAD_LETTERS.labels(group, INVALID).inc()
+    if changed:
+        APPLIED.labels(group, event.type).inc()
     return changed
 
 

@@ -9,6 +9,7 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
 import event_contracts
+from event_contracts.upcasters import UPCASTERS
 
 _FORMAT = JSONFormat()
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
@@ -51,6 +52,18 @@ def to_kafka_message(*, event_id: str, source: str, event_type: str, subject: st
     return message.key.encode(), message.value, headers
 
 
+def upcast(event_type: str, data: dict, upcasters: dict = UPCASTERS) -> tuple[str, dict]:
+    """The event as the newest version of its type (event_contracts.upcasters), checked against that version."""
+    while event_type in upcasters:
+        newer, change = upcasters[event_type]
+        data = change(data)
+        problems = event_contracts.validation_errors(newer, data, tolerant=True, quote_values=False)
+        if problems:
+            raise InvalidEvent(f"{event_type} upcast to {newer} breaks its contract: {'; '.join(problems)}")
+        event_type = newer
+    return event_type, data
+
+
 def from_kafka_record(record) -> Event:
     """Parse and check an aiokafka ConsumerRecord; raises InvalidEvent when it is not a valid event of ours."""
     headers = dict(record.headers or ())
@@ -75,6 +88,7 @@ def from_kafka_record(record) -> Event:
         raise InvalidEvent(str(error)) from error
     if problems:
         raise InvalidEvent(f"{event_type} breaks its contract: {'; '.join(problems)}")
+    event_type, data = upcast(event_type, data)
     return Event(
         id=event.get_id(),
         source=event.get_source(),

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
 
 import care_register
-from backbone.consumer import DEAD_LETTERS, RESTARTS, EventConsumer
+from backbone.consumer import APPLIED, DEAD_LETTERS, RESTARTS, EventConsumer
 from backbone.db import create_engine, session_factory
 from backbone.events import InvalidEvent, from_kafka_record, to_kafka_message
 from backbone.kafka import create_producer
@@ -118,6 +118,23 @@ async def test_a_database_outage_is_waited_out_not_parked(sessions, kafka_bootst
     assert await known_children(sessions, prefix) == {f"{prefix}a"}
     async with sessions() as session:
         assert (await session.exec(text("SELECT count(*) FROM dead_letters WHERE topic = :t").bindparams(t=topic))).one() == (0,)
+
+
+async def test_an_event_applied_after_a_failed_attempt_is_counted_once(sessions, kafka_bootstrap):
+    topic, prefix = await topic_with_one_child(kafka_bootstrap, "counted")
+    attempts = []
+
+    async def fails_once_after_writing(session, event):
+        await care_register.learn(session, event)  # written, then rolled back with the failed attempt
+        attempts.append(event.id)
+        if len(attempts) == 1:
+            raise RuntimeError("a passing fault")
+
+    group = f"counted-{prefix}"
+    consumer = EventConsumer(bootstrap_servers=kafka_bootstrap, group_id=group, topics=[topic], sessions=sessions,
+                             handle=fails_once_after_writing, attempts=3, retry_seconds=0.01)
+    assert await consumer.apply(await next_record(kafka_bootstrap, topic)) is True
+    assert len(attempts) == 2 and APPLIED.labels(group, ENTERED)._value.get() == 1  # counted after the commit
 
 
 @pytest.mark.parametrize("refusal", [RuntimeError("a bug in the handler"), InvalidEvent("contradicts what is known")],

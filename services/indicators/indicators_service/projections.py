@@ -10,7 +10,6 @@ the month-end history is recomputed from that date on (kpis/history.py).
 
 from datetime import date
 
-from prometheus_client import Counter
 from sqlalchemy import Date, Table, bindparam, func, select, text
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,8 +19,6 @@ from backbone.projections import upsert_latest, upsert_latest_many
 from backbone.tables import DeadLetter, ProcessedEvent  # noqa: F401  (same metadata)
 
 TOPICS = ["placements", "health", "education", "leaving-care"]
-
-EVENTS_APPLIED = Counter("cla_events_applied_total", "Domain events applied to the KPI projections", ["event_type"])
 
 
 class CarePeriod(SQLModel, table=True):
@@ -147,7 +144,6 @@ async def apply_event(session: AsyncSession, event: Event) -> None:
     row = _row(table, event)
     await _note_changes(session, table, [row])
     await upsert_latest(session, table, row)
-    EVENTS_APPLIED.labels(event.type).inc()
 
 
 async def apply_events(session: AsyncSession, events: list[Event]) -> None:
@@ -162,7 +158,6 @@ async def apply_events(session: AsyncSession, events: list[Event]) -> None:
         kept = latest.setdefault(table, {}).get(key)
         if kept is None or kept["record_version"] < row["record_version"]:  # one statement may touch a row once
             latest[table][key] = row
-        EVENTS_APPLIED.labels(event.type).inc()
     for table, rows in latest.items():
         await _note_changes(session, table, list(rows.values()))
         await upsert_latest_many(session, table, list(rows.values()))

@@ -1,0 +1,158 @@
+"""OAuth2 client credentials: a partner exchanges its credentials for a short-lived signed access token.
+
+``POST /oauth2/token`` (form-encoded, RFC 6749 section 4.4) with ``grant_type=client_credentials`` and either
+  - a signed JWT client assertion (RFC 7523, the NHS API platform's model): ``client_assertion_type=
+    urn:ietf:params:oauth:client-assertion-type:jwt-bearer`` and ``client_assertion``, a JWT the client signed
+    with its private key (iss = sub = its client id, aud = this token endpoint, a unique jti, exp within
+    5 minutes), checked against the public keys registered for it; or
+  - a client secret (``client_id`` and ``client_secret`` in the form, or HTTP Basic), of which only a SHA-256
+    is registered.
+The answer is an ES256-signed JWT (5 minutes) that this service verifies on every request, with the scopes
+the client holds (or the subset it asked for). Revoking a client stops its tokens at once: every request
+checks the client is still registered. Cryptography is joserfc's; nothing here is hand-rolled.
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from base64 import b64decode
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet
+
+TOKEN_PATH = "/oauth2/token"
+TOKEN_SECONDS = 300
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_MAX_SECONDS = 300
+ASSERTION_ALGORITHMS = ["RS256", "RS512", "ES256", "ES384", "PS256", "PS512"]
+
+
+def load_signing_key(path: Path | None) -> ECKey:
+    """The key this service signs access tokens with: a private EC P-256 JWK from ``path``, or, without one, a
+    key made at start-up (tokens then end with the process, and a partner asks for a new one: fine for one
+    instance; several instances behind one address need the same file)."""
+    if path is None:
+        return ECKey.generate_key("P-256", private=True, auto_kid=True)
+    return ECKey.import_key(json.loads(path.read_text()))
+
+
+class TokenIssuer:
+    def __init__(self, issuer: str, key: ECKey, lifetime_seconds: int = TOKEN_SECONDS):
+        self.issuer, self._key, self._lifetime = issuer, key, lifetime_seconds
+
+    def issue(self, client_id: str, scopes: list[str]) -> str:
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": self.issuer, "sub": client_id, "scope": " ".join(sorted(scopes)),
+                  "iat": now, "exp": now + self._lifetime, "jti": str(uuid.uuid4())}
+        return jwt.encode({"alg": "ES256", "kid": self._key.kid}, claims, self._key)
+
+    def verify(self, token: str) -> dict | None:
+        """The token's claims when this service signed it and it has not expired; else None."""
+        try:
+            decoded = jwt.decode(token, self._key, algorithms=["ES256"])
+            jwt.JWTClaimsRegistry(iss={"essential": True, "value": self.issuer}, aud={"essential": True, "value": self.issuer},
+                                  sub={"essential": True}, exp={"essential": True}).validate(decoded.claims)
+        except (JoseError, ValueError):
+            return None
+        return decoded.claims
+
+
+class SeenAssertions:
+    """jti values of client assertions already used, until they expire: an assertion works once.
+    Per instance; a copied assertion replayed at another instance within its 5 minutes is not caught."""
+
+    def __init__(self):
+        self._seen: dict[str, float] = {}
+
+    def first_use(self, jti: str, expires: float) -> bool:
+        now = time.time()
+        self._seen = {k: v for k, v in self._seen.items() if v > now} if len(self._seen) > 10_000 else self._seen
+        if jti in self._seen and self._seen[jti] > now:
+            return False
+        self._seen[jti] = expires
+        return True
+
+
+def _error(status: int, error: str, description: str) -> JSONResponse:
+    headers = {"Cache-Control": "no-store"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="token"'
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+
+
+def token_router() -> APIRouter:
+    router = APIRouter(tags=["authentication"])
+    seen = SeenAssertions()
+
+    @router.post(TOKEN_PATH, responses={400: {"description": "malformed request or scope not held"},
+                                         401: {"description": "the client could not be authenticated"}})
+    async def token(request: Request) -> JSONResponse:
+        """Client credentials grant: a signed JWT client assertion or a client secret, for an access token."""
+        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return _error(400, "invalid_request", "send the form as application/x-www-form-urlencoded")
+        try:
+            form = {k: v[0] for k, v in parse_qs((await request.body()).decode(), strict_parsing=False).items()}
+        except UnicodeDecodeError:
+            return _error(400, "invalid_request", "the form is not UTF-8")
+        if form.get("grant_type") != "client_credentials":
+            return _error(400, "unsupported_grant_type", "grant_type must be client_credentials")
+        registry = request.app.state.clients
+        if "client_assertion" in form:
+            client = _by_assertion(registry, form, str(request.url_for("token")), seen)
+        else:
+            client = _by_secret(registry, form, request.headers.get("authorization", ""))
+        if client is None:
+            return _error(401, "invalid_client", "the client could not be authenticated")
+        asked = set(form["scope"].split()) if form.get("scope") else set(client.scopes)
+        if not asked <= client.scopes:
+            return _error(400, "invalid_scope", "a requested scope is not held by this client")
+        access_token = request.app.state.token_issuer.issue(client.client_id, sorted(asked))
+        return JSONResponse({"access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_SECONDS,
+                             "scope": " ".join(sorted(asked))}, headers={"Cache-Control": "no-store"})
+
+    return router
+
+
+def _by_secret(registry, form: dict, authorization: str):
+    client_id, secret = form.get("client_id"), form.get("client_secret")
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            client_id, _, secret = b64decode(encoded, validate=True).decode().partition(":")
+        except ValueError:
+            return None
+    entry = registry.entry(client_id or "")
+    if not entry or not secret or not entry.get("secret_sha256"):
+        return None
+    if not hmac.compare_digest(entry["secret_sha256"], hashlib.sha256(secret.encode()).hexdigest()):
+        return None
+    return registry.client(entry["client_id"])
+
+
+def _by_assertion(registry, form: dict, token_url: str, seen: SeenAssertions):
+    if form.get("client_assertion_type") != ASSERTION_TYPE:
+        return None
+    assertion = form["client_assertion"]
+    try:
+        unverified = json.loads(jws.extract_compact(assertion.encode()).payload)
+        entry = registry.entry(str(unverified.get("iss", "")))
+        if not entry or not entry.get("jwks"):
+            return None
+        decoded = jwt.decode(assertion, KeySet.import_key_set(entry["jwks"]), algorithms=ASSERTION_ALGORITHMS)
+        claims = decoded.claims
+        jwt.JWTClaimsRegistry(iss={"essential": True, "value": entry["client_id"]},
+                              sub={"essential": True, "value": entry["client_id"]},
+                              aud={"essential": True, "value": token_url}, exp={"essential": True},
+                              jti={"essential": True}).validate(claims)
+    except (JoseError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if claims["exp"] > time.time() + ASSERTION_MAX_SECONDS or not seen.first_use(str(claims["jti"]), claims["exp"]):
+        return None
+    return registry.client(entry["client_id"])
