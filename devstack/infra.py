@@ -110,8 +110,9 @@ async def drop_databases(server_url: str, names: list[str]) -> None:
         await connection.close()
 
 
-def migrate(service: Service, database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
+def migrate(service: Service, database_url: str, runtime_role: str | None = None) -> None:
+    """Migrate as ``database_url``'s role (the owner); then grant ``runtime_role`` what the service needs."""
+    env = {**os.environ, "DATABASE_URL": database_url, **({"RUNTIME_ROLE": runtime_role} if runtime_role else {})}
     subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(service.directory / "alembic.ini"), "upgrade", "head"],
         check=True, env=env, cwd=service.directory,
@@ -134,12 +135,54 @@ def run_blocking(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def prepare_databases(database_server: str, prefix: str = "") -> dict[str, str]:
-    """Create and migrate every service's database; returns service name -> database URL."""
+def as_role(database_server: str, role: str, database: str) -> str:
+    """The server's URL for ``role`` (the embedded server trusts local connections: no password)."""
+    scheme, _, host = database_server.partition("://")
+    return f"{scheme}://{role}@{host.rsplit('@', 1)[-1]}/{database}"
+
+
+async def secure_database(database_server: str, database: str) -> tuple[str, str]:
+    """As in docker-compose: ``<database>_owner`` owns the database and its tables and runs migrations;
+    the service runs as ``<database>``, which owns nothing (grants: backbone.migrations). A database made
+    before this (owned by the superuser) is handed to the owner role. Returns (owner, runtime) role names."""
+    owner, runtime = f"{database}_owner", database
+    connection = await asyncpg.connect(f"{database_server}/postgres")
+    try:
+        for role in (owner, runtime):
+            if not await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+                await connection.execute(f'CREATE ROLE "{role}" LOGIN')
+        await connection.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')
+        await connection.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
+        await connection.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{runtime}"')
+    finally:
+        await connection.close()
+    connection = await asyncpg.connect(f"{database_server}/{database}")
+    try:
+        await connection.execute(f'ALTER SCHEMA public OWNER TO "{owner}"')
+        superuser_owned = await connection.fetch("""
+            SELECT c.relkind, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'S') AND pg_get_userbyid(c.relowner) <> $1
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))""", owner)
+        for kind, name in superuser_owned:
+            await connection.execute(f'ALTER {"SEQUENCE" if kind == "S" else "TABLE"} public."{name}" OWNER TO "{owner}"')
+        for (signature,) in await connection.fetch("""
+                SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> $1""", owner):
+            await connection.execute(f'ALTER FUNCTION {signature} OWNER TO "{owner}"')
+    finally:
+        await connection.close()
+    return owner, runtime
+
+
+def prepare_databases(database_server: str, prefix: str = "") -> tuple[dict[str, str], dict[str, str]]:
+    """Create, secure and migrate every service's database; returns (service name -> the URL the service
+    runs with, service name -> the owner's URL, for migrations and replays)."""
     names = {s.name: f"{prefix}{s.database}" for s in SERVICES}
     run_blocking(create_databases(database_server, list(names.values())))
-    urls = {}
+    runtime_urls, owner_urls = {}, {}
     for service in SERVICES:
-        urls[service.name] = f"{database_server}/{names[service.name]}"
-        migrate(service, urls[service.name])
-    return urls
+        owner, runtime = run_blocking(secure_database(database_server, names[service.name]))
+        owner_urls[service.name] = as_role(database_server, owner, names[service.name])
+        runtime_urls[service.name] = as_role(database_server, runtime, names[service.name])
+        migrate(service, owner_urls[service.name], runtime)
+    return runtime_urls, owner_urls

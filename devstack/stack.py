@@ -23,7 +23,8 @@ class ServiceStack:
         self.database_prefix = database_prefix
         self.extra_env = env or {}
         self.pid_dir = pid_dir  # where make run keeps pid files, to stop what a killed run left behind
-        self.database_urls: dict[str, str] = {}
+        self.database_urls: dict[str, str] = {}  # each service's own role: rows only
+        self.owner_urls: dict[str, str] = {}  # the owner role: migrations, replays
         self._processes: dict[str, subprocess.Popen] = {}
 
     def url(self, name: str) -> str:
@@ -41,7 +42,7 @@ class ServiceStack:
 
     def start(self, timeout: float = 90) -> "ServiceStack":
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.database_urls = prepare_databases(self.database_server, self.database_prefix)
+        self.database_urls, self.owner_urls = prepare_databases(self.database_server, self.database_prefix)
         for service in SERVICES:
             command = [sys.executable, "-m", "uvicorn", "--factory", f"{service.package}.main:create_app",
                        "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log"]

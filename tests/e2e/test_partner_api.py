@@ -27,9 +27,9 @@ def case(stack):
     partner.close()
 
 
-def query(stack, service: str, sql: str, *args):
+def query(stack, service: str, sql: str, *args, owner: bool = False):
     async def run():
-        connection = await asyncpg.connect(stack.database_urls[service])
+        connection = await asyncpg.connect((stack.owner_urls if owner else stack.database_urls)[service])
         try:
             return await connection.fetch(sql, *args)
         finally:
@@ -171,8 +171,10 @@ def test_every_read_and_write_of_a_child_is_audited_and_the_audit_log_is_append_
         ("health-provider", "read", "/children/{child_id}", "curious", "403"),
         ("(unauthenticated)", "read", "/children/{child_id}", None, "401"),
     ]
-    with pytest.raises(asyncpg.RaiseError, match="append-only"):
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):  # the service's own role may only add rows
         query(stack, "placements", "DELETE FROM audit_log WHERE child_id = $1", child)
+    with pytest.raises(asyncpg.RaiseError, match="append-only"):  # and even the owner meets the trigger
+        query(stack, "placements", "DELETE FROM audit_log WHERE child_id = $1", child, owner=True)
 
 
 def test_every_published_event_validates_against_its_contract(stack):
@@ -204,8 +206,12 @@ def test_replay_rebuilds_the_same_kpis(stack):
     dates = [TODAY.isoformat(), (TODAY - timedelta(days=100)).isoformat()]
     before = [kpis.get("/kpis", as_of=d).json() for d in dates]
     indicators = next(s for s in SERVICES if s.name == "indicators")
-    result = subprocess.run([sys.executable, "-m", "indicators_service.replay"], env=stack.env_for(indicators),
-                            capture_output=True, text=True, timeout=120)
+    as_the_service = subprocess.run([sys.executable, "-m", "indicators_service.replay"], env=stack.env_for(indicators),
+                                    capture_output=True, text=True, timeout=120)
+    assert as_the_service.returncode != 0 and "permission denied" in as_the_service.stderr  # it owns no table
+    # A replay swaps tables: it runs as the database's owner (compose: in the indicators-migrate image).
+    result = subprocess.run([sys.executable, "-m", "indicators_service.replay"], capture_output=True, text=True,
+                            env={**stack.env_for(indicators), "DATABASE_URL": stack.owner_urls["indicators"]}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[1]) > 0
     after = [kpis.get("/kpis", as_of=d).json() for d in dates]

@@ -38,9 +38,9 @@ def test_a_kpi_read_through_promql_is_the_kpi_the_api_answers(stack, prometheus)
     deadline, result = time.monotonic() + 60, []
     while time.monotonic() < deadline:
         try:
-            answer = httpx.get(f"{prometheus}/api/v1/query", params={"query": 'cla_kpi_value{kpi="cla_count"}'}).json()
-            result = answer["data"]["result"]
-        except httpx.TransportError:  # still starting
+            answer = httpx.get(f"{prometheus}/api/v1/query", params={"query": 'cla_kpi_value{kpi="cla_count"}'})
+            result = answer.json()["data"]["result"] if answer.status_code == 200 else []  # 503 while starting
+        except httpx.TransportError:  # not listening yet
             result = []
         api = kpis.get("/kpis/cla_count").json()["value"]
         if result and float(result[0]["value"][1]) == api:

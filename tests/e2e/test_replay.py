@@ -40,7 +40,7 @@ async def test_a_killed_replay_leaves_the_live_kpis_and_a_rerun_swaps_in_the_sam
 
     await asyncio.sleep(1)
     before = await asyncio.to_thread(read_kpis)
-    database = stack.database_urls["indicators"]
+    database = stack.owner_urls["indicators"]  # a replay runs as the owner: it swaps tables
     indexes_before = await fetch(database, INDEXES)
     batches = 0
 
@@ -74,7 +74,7 @@ async def test_a_rebuild_that_would_be_worse_than_the_live_tables_is_refused_and
     if not await asyncio.to_thread(demo.is_loaded, urls, 12):
         await asyncio.to_thread(demo.load, urls, today(), 12, 77)
     await asyncio.sleep(1)
-    database = stack.database_urls["indicators"]
+    database = stack.owner_urls["indicators"]  # a replay runs as the owner: it swaps tables
     applied_before = await fetch(database, "SELECT count(*) FROM processed_events")
     arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, tables=REBUILT_TABLES,
                      handle=apply_event, handle_batch=apply_events)

@@ -56,6 +56,14 @@ def test_compose_has_the_services_and_the_infrastructure():
         assert service["build"] == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
         assert service["environment"]["DATABASE_URL"].endswith(f"@postgres:5432/{database}")
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        # Migrations run first, as the owner, in their own container; the service never holds that password.
+        migrate = services[f"{name}-migrate"]
+        assert service["depends_on"][f"{name}-migrate"]["condition"] == "service_completed_successfully"
+        assert migrate["command"] == ["alembic", "-c", f"services/{name}/alembic.ini", "upgrade", "head"]
+        assert migrate["environment"]["DATABASE_URL"].startswith(f"postgresql://{database}_owner:")
+        assert migrate["environment"]["RUNTIME_ROLE"] == database
+        assert service["environment"]["DATABASE_URL"].startswith(f"postgresql://{database}:")
+        assert "OWNER" not in json.dumps(service["environment"])
 
 
 def test_compose_creates_the_topics_devstack_creates(tmp_path):
@@ -93,7 +101,8 @@ def test_postgres_init_gives_each_service_a_role_that_reaches_its_own_database_o
     host, port = database_server.rsplit("@", 1)[1].split(":")
     env = {"PATH": f"{POSTGRES_BIN_PATH}:/usr/bin:/bin", "POSTGRES_USER": "postgres", "PGHOST": host, "PGPORT": port,
            "GRAFANA_DB_PASSWORD": "pw-grafana_reader",
-           **{f"{database.upper()}_DB_PASSWORD": f"pw-{database}" for _, database in SERVICES.values()}}
+           **{f"{database.upper()}_DB_PASSWORD": f"pw-{database}" for _, database in SERVICES.values()},
+           **{f"{database.upper()}_OWNER_DB_PASSWORD": f"pw-{database}_owner" for _, database in SERVICES.values()}}
     script = ROOT / "infra/postgres/init-databases.sh"
     missing = subprocess.run([str(script)], env={k: v for k, v in env.items() if k != "HEALTH_DB_PASSWORD"},
                              capture_output=True, text=True)
@@ -111,13 +120,16 @@ def test_postgres_init_gives_each_service_a_role_that_reaches_its_own_database_o
     databases = [database for _, database in SERVICES.values()]
     for role in databases:
         assert [run_blocking(reach(role, database)) for database in databases] == [d == role for d in databases], role
+        owner = f"{role}_owner"
+        assert [run_blocking(reach(owner, database)) for database in databases] == [d == role for d in databases], owner
     assert [run_blocking(reach("grafana_reader", d)) for d in databases] == [d == "indicators" for d in databases]
 
     # Migrated as the service's own role, the indicators database lets Grafana read the KPI history only.
     from devstack.infra import migrate
     from devstack.services import SERVICES as RUNNABLE
 
-    migrate(next(s for s in RUNNABLE if s.name == "indicators"), f"postgresql://indicators:pw-indicators@{host}:{port}/indicators")
+    migrate(next(s for s in RUNNABLE if s.name == "indicators"),
+            f"postgresql://indicators_owner:pw-indicators_owner@{host}:{port}/indicators", runtime_role="indicators")
 
     async def readable(table: str) -> bool:
         connection = await asyncpg.connect(f"postgresql://grafana_reader:pw-grafana_reader@{host}:{port}/indicators")
@@ -131,6 +143,23 @@ def test_postgres_init_gives_each_service_a_role_that_reaches_its_own_database_o
 
     assert [run_blocking(readable(t)) for t in ("kpi_history", "care_periods", "audit_log")] == [True, False, False]
 
+    async def service_may(statement: str) -> bool:
+        connection = await asyncpg.connect(f"postgresql://indicators:pw-indicators@{host}:{port}/indicators")
+        try:
+            async with connection.transaction():
+                await connection.execute(statement)
+            return True
+        except asyncpg.InsufficientPrivilegeError:
+            return False
+        finally:
+            await connection.close()
+
+    # The service's role reads and writes rows, adds to the audit log, and can do nothing else to it.
+    assert run_blocking(service_may("INSERT INTO audit_log (client_id, action, resource) VALUES ('t', 'read', 'r')"))
+    assert run_blocking(service_may("SELECT * FROM care_periods"))
+    for tamper in ("DELETE FROM audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL", "DROP TABLE audit_log"):
+        assert not run_blocking(service_may(tamper)), tamper
+
 
 def test_prometheus_scrapes_every_service():
     config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
@@ -141,8 +170,7 @@ def test_prometheus_scrapes_every_service():
 def test_each_service_has_a_dockerfile_for_its_package():
     for name, (package, _) in SERVICES.items():
         text = (ROOT / "services" / name / "Dockerfile").read_text()
-        assert f"--factory {package}.main:create_app" in text, name
-        assert f"alembic -c services/{name}/alembic.ini upgrade head" in text, name
+        assert f'"--factory", "{package}.main:create_app"' in text, name
         assert re.search(r"^USER (?!root)\S+", text, re.MULTILINE), f"{name} must not run as root"
 
 

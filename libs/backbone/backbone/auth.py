@@ -1,7 +1,10 @@
-"""Partner clients authenticate with a bearer token and hold per-partner scopes.
+"""Partner clients, their credentials and their per-partner scopes.
 
-Only SHA-256 hashes of tokens are configured. The seam is ``authenticate``: a signed-JWT client-credentials
-check (the NHS API platform's model) can replace the token lookup without touching the endpoints.
+A client is registered in the clients file (``API_CLIENTS_FILE``; ``python -m backbone.clients`` creates,
+lists, rotates and revokes them) with its scopes and one or more credentials: the public keys it signs JWT
+client assertions with, the SHA-256 of a client secret (both exchanged at ``POST /oauth2/token`` for a
+short-lived signed access token, backbone.oauth), or the SHA-256 of a static bearer token (the development
+stack's, and partners not yet moved to client credentials). Nothing secret is stored.
 """
 
 import hashlib
@@ -11,6 +14,8 @@ from dataclasses import dataclass
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from backbone.oauth import TokenIssuer
+
 
 @dataclass(frozen=True)
 class ApiClient:
@@ -19,14 +24,30 @@ class ApiClient:
 
 
 class ClientRegistry:
-    def __init__(self, entries: list[dict]):
-        self._by_hash = {e["token_sha256"]: ApiClient(e["client_id"], frozenset(e["scopes"])) for e in entries}
+    def __init__(self, entries: list[dict], issuer: TokenIssuer | None = None):
+        self._entries = {e["client_id"]: e for e in entries if not e.get("revoked")}
+        self._by_hash = {e["token_sha256"]: e["client_id"] for e in self._entries.values() if e.get("token_sha256")}
+        self.issuer = issuer
+
+    def entry(self, client_id: str) -> dict | None:
+        """A registered, unrevoked client's entry."""
+        return self._entries.get(client_id)
+
+    def client(self, client_id: str) -> ApiClient | None:
+        entry = self._entries.get(client_id)
+        return ApiClient(client_id, frozenset(entry["scopes"])) if entry else None
 
     def authenticate(self, token: str) -> ApiClient | None:
+        """The client behind a bearer token: an access token this service issued (its scopes, as long as the
+        client still holds them and is not revoked), or a registered static token."""
+        if token.count(".") == 2 and self.issuer:
+            claims = self.issuer.verify(token)
+            client = claims and self.client(claims["sub"])
+            return ApiClient(client.client_id, client.scopes & frozenset(claims.get("scope", "").split())) if client else None
         digest = hashlib.sha256(token.encode()).hexdigest()
-        for known, client in self._by_hash.items():
+        for known, client_id in self._by_hash.items():
             if hmac.compare_digest(known, digest):
-                return client
+                return self.client(client_id)
         return None
 
 

@@ -14,6 +14,8 @@ from backbone.audit import record_refusal
 from backbone.auth import ClientRegistry
 from backbone.errors import Conflict, InputError, NotKnownYet, conflict_handler, input_error_handler, not_known_yet_handler, validation_error_handler
 from backbone.limits import RequestLimits
+from backbone.oauth import TokenIssuer, load_signing_key, token_router
+from backbone.requests import configure_child_id_format
 from backbone.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,15 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
         yield
         await runtime.stop()
 
+    configure_child_id_format(runtime.settings.child_id_pattern)
     production = runtime.settings.environment == "production"
     # No interactive docs or schema in production: partners get the OpenAPI document with their credentials.
     app = FastAPI(title=title, lifespan=lifespan, **({"docs_url": None, "redoc_url": None, "openapi_url": None} if production else {}))
     app.state.runtime = runtime
-    app.state.clients = ClientRegistry(runtime.settings.api_clients())
+    app.state.token_issuer = TokenIssuer(f"urn:cla:{runtime.settings.service_name}",
+                                         load_signing_key(runtime.settings.token_signing_key_file))
+    app.state.clients = ClientRegistry(runtime.settings.api_clients(), app.state.token_issuer)
+    app.include_router(token_router())
     app.add_exception_handler(InputError, input_error_handler)
     app.add_exception_handler(Conflict, conflict_handler)
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)

@@ -13,6 +13,7 @@ import math
 import time
 
 from backbone.auth import ClientRegistry
+from backbone.oauth import TOKEN_PATH
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 UNLIMITED_PATHS = ("/health/", "/metrics")  # probes and scrapes
@@ -82,7 +83,8 @@ class RequestLimits:
         if wait:
             return await _answer(send, 429, "too many requests: retry later",
                                  [(b"retry-after", str(math.ceil(wait)).encode())])
-        if scope["method"] in BODY_METHODS and not client:
+        # The token endpoint is where a client without a token authenticates (its failures are counted below).
+        if scope["method"] in BODY_METHODS and not client and scope["path"] != TOKEN_PATH:
             self.failures[source].take()
             return await _answer(send, 401, "a valid bearer token is required", [(b"www-authenticate", b"Bearer")])
         declared = headers.get(b"content-length")

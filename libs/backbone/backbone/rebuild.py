@@ -146,8 +146,15 @@ async def _swap(connection: AsyncConnection, table: str) -> None:
     shape = r"regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \S+ ON \S+ ', '')"
     query = text(f"SELECT {shape} AS shape, indexname FROM pg_indexes WHERE schemaname = :schema AND tablename = :table")
     live_names = dict((await connection.execute(query, {"schema": "public", "table": table})).all())
+    # What other roles may do with the live table (the service's own role: rows only) goes to the copy.
+    grants = (await connection.execute(text(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, a.privilege_type "
+        "FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = CAST(:table AS regclass) AND a.grantee <> c.relowner"
+    ), {"table": f"public.{table}"})).all()
     await connection.execute(text(f"DROP TABLE public.{table}"))
     await connection.execute(text(f"ALTER TABLE {SCHEMA}.{table} SET SCHEMA public"))
+    for grantee, privilege in grants:
+        await connection.execute(text(f"GRANT {privilege} ON public.{table} TO {grantee}"))
     for shape_of, name in (await connection.execute(query, {"schema": "public", "table": table})).all():
         wanted = live_names.get(shape_of)
         if wanted and wanted != name:

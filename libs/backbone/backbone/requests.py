@@ -14,10 +14,22 @@ _REAL_IDENTIFIERS = {
 }
 
 
+# The council's own pseudonymous id format (CHILD_ID_PATTERN, set by the service at start-up): when set, an
+# id must match it as well (e.g. "^KIR[0-9]{7}$"); the real-identifier shapes are refused either way.
+_council_format: re.Pattern | None = None
+
+
+def configure_child_id_format(pattern: str | None) -> None:
+    global _council_format
+    _council_format = re.compile(pattern) if pattern else None
+
+
 def _not_a_real_identifier(child_id: str) -> str:
     for name, shape in _REAL_IDENTIFIERS.items():
         if shape.fullmatch(child_id):
             raise ValueError(f"looks like {name}: use the pseudonymous id the council assigned")
+    if _council_format and not _council_format.fullmatch(child_id):
+        raise ValueError("is not in the council's pseudonymous id format")
     return child_id
 
 

@@ -31,6 +31,12 @@ class ServiceSettings(BaseSettings):
     # Apache Kafka supports the idempotent producer; some embedded brokers (Tansu) do not.
     kafka_enable_idempotence: bool = True
     api_clients_file: Path = DEV_CLIENTS_FILE
+    # The private key access tokens are signed with (`python -m backbone.clients --file F signing-key`). Without
+    # one a key is made at start-up and tokens last until a restart; instances sharing an address need the file.
+    token_signing_key_file: Path | None = None
+    # The council's pseudonymous child id format, a regular expression every child id must match in full
+    # (NHS-number and UPN shapes are refused whatever it says). Unset: letters, digits, _ and -, up to 64.
+    child_id_pattern: str | None = None
     outbox_poll_seconds: float = 0.5
     # Static group membership: unique per running instance of a service. Defaults to <service>-<host name>,
     # which is unique per container; set it when several instances share a host.
@@ -46,7 +52,7 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):
         # By value: a development token's hash, wherever it appears, not just a file that looks like ours.
-        if self.environment == "production" and {c["token_sha256"] for c in self.api_clients()} & development_token_hashes():
+        if self.environment == "production" and {c.get("token_sha256") for c in self.api_clients()} & development_token_hashes():
             raise ValueError("API_CLIENTS_FILE holds development tokens: production needs its own client list")
         if self.environment == "production" and EXAMPLE_PASSWORD in self.database_url:
             raise ValueError(f"DATABASE_URL holds .env.example's placeholder password {EXAMPLE_PASSWORD!r}: set a real one")

@@ -97,6 +97,19 @@ async def test_real_identifiers_are_refused_as_child_ids(client, child_id):
     assert client.app.state.read == []
 
 
+async def test_child_ids_follow_the_format_the_council_configures():
+    app = make_app(child_id_pattern=r"KIR[0-9]{7}")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            ok = await http.post("/children/KIR0001234/records", json={"note_code": "x"}, headers=TOKEN)
+            other = await http.post("/children/LEEDS-0001/records", json={"note_code": "x"}, headers=TOKEN)
+        assert ok.status_code == 200
+        assert other.status_code == 422 and "council's pseudonymous id format" in other.text
+    finally:
+        await app.state.runtime.engine.dispose()
+        make_app()  # back to the default format for the other tests (the format is process-wide)
+
+
 async def test_production_serves_no_docs_and_refuses_development_tokens_by_value(tmp_path):
     stripped = [{k: v for k, v in c.items() if k != "dev_token_hint"} for c in json.loads(DEV_CLIENTS_FILE.read_text())]
     without_hints = tmp_path / "clients.json"
