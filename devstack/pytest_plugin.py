@@ -72,3 +72,8 @@ def stack(database_server, kafka_bootstrap, tmp_path_factory):
     ).start()
     yield running
     running.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked runs_last (the fuzzing, which trips the stack's throttles) after all the others."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)

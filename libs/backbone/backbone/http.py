@@ -13,8 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from backbone.audit import record_refusal
 from backbone.auth import ClientRegistry
 from backbone.errors import Conflict, InputError, NotKnownYet, conflict_handler, input_error_handler, not_known_yet_handler, validation_error_handler
-from backbone.limits import RequestLimits
-from backbone.oauth import TokenIssuer, load_signing_key, token_router
+from backbone.limits import UNLIMITED_PATHS, RequestLimits
+from backbone.oauth import TOKEN_PATH, TokenIssuer, load_signing_key, token_router
 from backbone.requests import configure_child_id_format
 from backbone.runtime import ServiceRuntime
 
@@ -28,6 +28,41 @@ REQUEST_SECONDS = Histogram(
 
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+_ERROR_BODY = {"application/json": {"schema": {"type": "object", "required": ["detail"], "properties": {"detail": {}}}}}
+# What any partner-facing operation may answer besides its own responses (backbone.limits, backbone.auth,
+# FastAPI's body parsing): documented on every operation so a partner's client, and the fuzzing in the
+# tests, know them all.
+COMMON_RESPONSES = {
+    "400": "The body is not valid JSON text (e.g. not UTF-8).",
+    "401": "No valid bearer token (an access token from POST /oauth2/token, or a registered static token).",
+    "403": "The client does not hold the scope this operation needs.",
+    "413": "The body is larger than the service accepts (refused before it is read).",
+    "429": "Too many requests from this client or address: retry after the Retry-After header's seconds.",
+}
+
+
+def _document_common_responses(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith(UNLIMITED_PATHS) or path == TOKEN_PATH:
+                continue
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": _ERROR_BODY})
+                if "{" in path:
+                    responses.setdefault("404", {"description": "No such record (or KPI).", "content": _ERROR_BODY})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
 
 
 def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[[FastAPI], None],
@@ -92,4 +127,5 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     configure(app)
+    _document_common_responses(app)
     return app

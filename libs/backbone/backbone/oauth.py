@@ -91,8 +91,19 @@ def token_router() -> APIRouter:
     router = APIRouter(tags=["authentication"])
     seen = SeenAssertions()
 
-    @router.post(TOKEN_PATH, responses={400: {"description": "malformed request or scope not held"},
-                                         401: {"description": "the client could not be authenticated"}})
+    form_fields = {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string"},
+                   "client_id": {"type": "string"}, "client_secret": {"type": "string"},
+                   "client_assertion_type": {"type": "string", "enum": [ASSERTION_TYPE]}, "client_assertion": {"type": "string"}}
+    error = {"application/json": {"schema": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string"}, "error_description": {"type": "string"}}}}}
+
+    @router.post(TOKEN_PATH, openapi_extra={"requestBody": {"required": True, "content": {
+                     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["grant_type"],
+                                                                       "properties": form_fields}}}}},
+                 responses={400: {"description": "malformed request or scope not held", "content": error},
+                            401: {"description": "the client could not be authenticated", "content": error},
+                            413: {"description": "the form is too large"},
+                            429: {"description": "too many requests or failed attempts: retry after Retry-After"}})
     async def token(request: Request) -> JSONResponse:
         """Client credentials grant: a signed JWT client assertion or a client secret, for an access token."""
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):

@@ -1,10 +1,12 @@
 """What a running service owns besides its routes: database, outbox relay, consumer, background tasks."""
 
 import asyncio
+from datetime import timedelta
 from collections.abc import Awaitable, Callable
 
 from backbone.consumer import EventConsumer, Handler
 from backbone.db import create_engine, reachable, session_factory
+from backbone.housekeeping import Housekeeping
 from backbone.kafka import broker_reachable, create_producer
 from backbone.outbox import OutboxRelay
 from backbone.settings import ServiceSettings
@@ -60,10 +62,19 @@ class ServiceRuntime:
         if self.relay:
             self.relay.wake()
 
+    def housekeeping(self) -> Housekeeping:
+        s = self.settings
+        return Housekeeping(self.sessions, {
+            "outbox": timedelta(days=s.outbox_retention_days),
+            "idempotency_keys": timedelta(days=s.idempotency_retention_days),
+            "processed_events": timedelta(days=s.processed_events_retention_days),
+        }, s.housekeeping_interval_seconds)
+
     async def start(self) -> None:
         for step in self._preparations:
             await step()
-        loops = [self.relay.run] if self.relay else []
+        loops = [self.housekeeping().run]
+        loops += [self.relay.run] if self.relay else []
         loops += [self.consumer.run] if self.consumer else []
         self._tasks = [asyncio.create_task(loop()) for loop in loops + self._extra_tasks]
 

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Tokens for local runs and tests only: production refuses to start with this file.
@@ -34,6 +34,12 @@ class ServiceSettings(BaseSettings):
     # The private key access tokens are signed with (`python -m backbone.clients --file F signing-key`). Without
     # one a key is made at start-up and tokens last until a restart; instances sharing an address need the file.
     token_signing_key_file: Path | None = None
+    # Housekeeping (backbone.housekeeping): how long published outbox rows, idempotency keys and processed-event
+    # ids are kept. Duplicate protection must outlast any retry or redelivery (minutes): days are ample.
+    outbox_retention_days: float = Field(7, ge=1)
+    idempotency_retention_days: float = Field(30, ge=1)
+    processed_events_retention_days: float = Field(30, ge=1)
+    housekeeping_interval_seconds: float = 3600
     # The council's pseudonymous child id format, a regular expression every child id must match in full
     # (NHS-number and UPN shapes are refused whatever it says). Unset: letters, digits, _ and -, up to 64.
     child_id_pattern: str | None = None

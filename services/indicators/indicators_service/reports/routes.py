@@ -15,7 +15,8 @@ from indicators_service.reports.board import build, last_month, parse_month, ren
 router = APIRouter(tags=["reports"])
 
 
-@router.get("/reports/board", response_class=HTMLResponse)
+@router.get("/reports/board", response_class=HTMLResponse,
+            responses={200: {"content": {"text/html": {}, "application/pdf": {}}, "description": "The report"}})
 async def board_report(request: Request,
                        month: str | None = Query(None, max_length=7, description="YYYY-MM; default last month."),
                        format: Literal["html", "pdf"] = Query("html", description="html (a page) or pdf"),
