@@ -99,6 +99,16 @@ def add_audit_outcome_v2() -> None:
     op.add_column("audit_log", sa.Column("outcome", sa.String(), nullable=True))
 
 
+def create_withdrawn_records_v1() -> None:
+    """Tombstones of withdrawn records in a consumer's projections (backbone.projections.apply_latest)."""
+    op.create_table(
+        "withdrawn_records",
+        sa.Column("table_name", sa.String(), primary_key=True),
+        sa.Column("record_id", sa.String(), primary_key=True),
+        sa.Column("record_version", sa.BigInteger(), nullable=False),
+    )
+
+
 def create_idempotency_keys_v1() -> None:
     op.create_table(
         "idempotency_keys",

@@ -1,5 +1,6 @@
 """Projection writes that tolerate duplicate and out-of-order delivery."""
 
+import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,3 +35,47 @@ async def upsert_latest_many(session: AsyncSession, table: Table, rows: list[dic
         where=table.c.record_version < statement.excluded.record_version,
     )
     await (await session.connection()).execute(statement, rows)
+
+
+# A withdrawn record (a case system's "entered in error") leaves the projection, and its version is kept here
+# (a tombstone), so that an older state of it delivered late cannot bring it back.
+WITHDRAWN = sa.table("withdrawn_records", sa.column("table_name"), sa.column("record_id"), sa.column("record_version"))
+
+
+def _key(table: Table) -> sa.Column:
+    (column,) = table.primary_key.columns  # every projection has a one-column key
+    return column
+
+
+async def withdrawn_versions(session: AsyncSession, table: Table, ids: list[str]) -> dict[str, int]:
+    rows = await session.exec(sa.select(WITHDRAWN.c.record_id, WITHDRAWN.c.record_version).where(
+        WITHDRAWN.c.table_name == table.name, WITHDRAWN.c.record_id.in_(ids)))
+    return dict(rows.all())
+
+
+async def apply_latest(session: AsyncSession, table: Table, row: dict, withdrawn: bool = False) -> None:
+    """A record's state as an event states it, whatever the order of delivery: the highest record_version
+    wins, and a withdrawal (the record's last version) removes it for good."""
+    record_id, version = row[_key(table).name], row["record_version"]
+    if (await withdrawn_versions(session, table, [record_id])).get(record_id, -1) >= version:
+        return  # withdrawn at this version or later: an older state arriving late changes nothing
+    if not withdrawn:
+        await upsert_latest(session, table, row)
+        return
+    await session.exec(sa.delete(table).where(_key(table) == record_id, table.c.record_version < version))
+    statement = insert(WITHDRAWN).values(table_name=table.name, record_id=record_id, record_version=version)
+    await session.exec(statement.on_conflict_do_update(
+        index_elements=["table_name", "record_id"], set_={"record_version": sa.func.greatest(
+            WITHDRAWN.c.record_version, statement.excluded.record_version)}))
+
+
+async def apply_latest_many(session: AsyncSession, table: Table, rows: list[dict], withdrawn: set[str]) -> None:
+    """apply_latest for many records of ``table`` (at most one row each); ``withdrawn``: the ids of those rows
+    that are withdrawals. Upserts go in one statement; withdrawals one by one (they are rare)."""
+    key = _key(table).name
+    tombstones = await withdrawn_versions(session, table, [r[key] for r in rows])
+    live = [r for r in rows if r[key] not in withdrawn and tombstones.get(r[key], -1) < r["record_version"]]
+    await upsert_latest_many(session, table, live)
+    for row in rows:
+        if row[key] in withdrawn:
+            await apply_latest(session, table, row, withdrawn=True)

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.errors import InputError, NotKnownYet
 from backbone.events import Event
-from backbone.projections import upsert_latest
+from backbone.projections import apply_latest
 
 PLACEMENTS_TOPIC = "placements"
 _CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1"}
@@ -47,7 +47,7 @@ async def learn(session: AsyncSession, event: Event) -> None:
     if event.type not in _CARE_PERIOD_EVENTS:
         return
     d = event.data
-    await upsert_latest(session, KnownCarePeriod.__table__, {
+    await apply_latest(session, KnownCarePeriod.__table__, withdrawn=bool(d.get("withdrawn")), row={
         "care_period_id": d["care_period_id"],
         "child_id": d["child_id"],
         "date_of_birth": date.fromisoformat(d["date_of_birth"]),

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.events import Event
-from backbone.projections import upsert_latest, upsert_latest_many
+from backbone.projections import apply_latest, apply_latest_many
 from backbone.tables import DeadLetter, ProcessedEvent  # noqa: F401  (same metadata)
 
 TOPICS = ["placements", "health", "education", "leaving-care"]
@@ -103,7 +103,7 @@ _TABLE_FOR_EVENT: dict[str, Table] = {
 }
 PROJECTION_TABLES = sorted({t.name for t in _TABLE_FOR_EVENT.values()})
 # Rebuilt with the projections by a replay, so a replay leaves the whole history marked for recomputing.
-REBUILT_TABLES = [*PROJECTION_TABLES, "source_changes"]
+REBUILT_TABLES = [*PROJECTION_TABLES, "source_changes", "withdrawn_records"]
 
 # The dates a record is about (a date of birth is not: it travels on a period of care, dated by its start).
 _DATES = {t: [c for c in t.columns if c.type.python_type is date and c.name != "date_of_birth"]
@@ -143,12 +143,13 @@ async def apply_event(session: AsyncSession, event: Event) -> None:
         return
     row = _row(table, event)
     await _note_changes(session, table, [row])
-    await upsert_latest(session, table, row)
+    await apply_latest(session, table, row, withdrawn=bool(event.data.get("withdrawn")))
 
 
 async def apply_events(session: AsyncSession, events: list[Event]) -> None:
     """The same as apply_event for each, in one multi-row upsert per table (the rebuild's fast path)."""
     latest: dict[Table, dict[tuple, dict]] = {}
+    withdrawn: dict[Table, set[str]] = {}
     for event in events:
         table = _TABLE_FOR_EVENT.get(event.type)
         if table is None:
@@ -158,9 +159,13 @@ async def apply_events(session: AsyncSession, events: list[Event]) -> None:
         kept = latest.setdefault(table, {}).get(key)
         if kept is None or kept["record_version"] < row["record_version"]:  # one statement may touch a row once
             latest[table][key] = row
+            if event.data.get("withdrawn"):
+                withdrawn.setdefault(table, set()).add(key[0])
+            else:
+                withdrawn.get(table, set()).discard(key[0])
     for table, rows in latest.items():
         await _note_changes(session, table, list(rows.values()))
-        await upsert_latest_many(session, table, list(rows.values()))
+        await apply_latest_many(session, table, list(rows.values()), withdrawn.get(table, set()))
 
 
 async def clear(session: AsyncSession) -> None:

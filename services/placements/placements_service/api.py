@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.codes import code_list
+from backbone.corrections import Change, check_current, next_version, withdraw
 from backbone.errors import InputError
 from backbone.idempotency import write_once
 from backbone.outbox import publish
@@ -40,12 +41,45 @@ class CarePeriodEnd(StrictBody):
     reason_ceased: ReasonCeased
 
 
+CarerId = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
+
+
 class PlacementStart(StrictBody):
     start_date: date
+    # Given for a placement recorded late (it has already ended): it slots into the child's history.
+    end_date: date | None = None
     placement_type: PlacementType
     provider: Provider | None = None
     # An opaque id, never a name: the event contract allows 64 characters, and a name would need spaces.
-    carer_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    carer_id: str | None = CarerId
+
+
+class PlacementCorrection(Change):
+    """The fields to correct (those sent, and only those, change; end_date null reopens the placement)."""
+    start_date: date | None = None
+    end_date: date | None = None
+    placement_type: PlacementType | None = None
+    provider: Provider | None = None
+    carer_id: str | None = CarerId
+
+
+class CarePeriodCorrection(Change):
+    """The fields to correct (those sent, and only those, change; end_date null reopens the period)."""
+    start_date: date | None = None
+    end_date: date | None = None
+    legal_status: LegalStatus | None = None
+    reason_ceased: ReasonCeased | None = None
+
+
+def _corrected(record, body: Change, required: set[str]) -> dict:
+    """The record's fields with the correction applied: what the rules are checked against."""
+    fields = {name: getattr(record, name) for name in type(body).model_fields if name != "record_version"}
+    for name in body.model_fields_set - {"record_version"}:
+        value = getattr(body, name)
+        if value is None and name in required:
+            raise InputError(name, "cannot be removed, only corrected")
+        fields[name] = value
+    return fields
 
 
 class PlacementEnd(StrictBody):
@@ -53,11 +87,13 @@ class PlacementEnd(StrictBody):
 
 
 async def _periods(session: AsyncSession, child_id: str) -> list[CarePeriod]:
-    return list((await session.exec(select(CarePeriod).where(CarePeriod.child_id == child_id))).all())
+    """The child's periods of care, withdrawn ones left out (as everywhere below)."""
+    return list((await session.exec(select(CarePeriod).where(CarePeriod.child_id == child_id, ~CarePeriod.withdrawn))).all())
 
 
 async def _placements(session: AsyncSession, care_period_id: str) -> list[Placement]:
-    return list((await session.exec(select(Placement).where(Placement.care_period_id == care_period_id))).all())
+    return list((await session.exec(
+        select(Placement).where(Placement.care_period_id == care_period_id, ~Placement.withdrawn))).all())
 
 
 @router.post("/children/{child_id}/care-periods", status_code=201)
@@ -97,7 +133,7 @@ async def child_left_care(
 
     async def write(session: AsyncSession):
         period = await session.get(CarePeriod, care_period_id)
-        if period is None or period.child_id != child_id:
+        if period is None or period.child_id != child_id or period.withdrawn:
             raise InputError("care_period_id", "no such period of care for this child", "path")
         placements = await _placements(session, care_period_id)
         domain.check_care_period_end(period=period, end_date=body.end_date, placements=placements)
@@ -128,9 +164,17 @@ async def placement_started(
         periods = await _periods(session, child_id)
         if not periods:
             raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
-        period = domain.open_period(periods)
-        placements = await _placements(session, period.care_period_id) if period else []
-        replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
+        if body.end_date is not None:  # recorded late: it ended already, and slots into the child's history
+            period = domain.period_holding(periods, body.start_date, body.end_date)
+            if period is None:
+                raise InputError("start_date", "no period of care of this child holds these dates")
+            domain.check_placement_record(start_date=body.start_date, end_date=body.end_date, period=period,
+                                          others=await _placements(session, period.care_period_id))
+            replaced = None
+        else:
+            period = domain.open_period(periods)
+            placements = await _placements(session, period.care_period_id) if period else []
+            replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
         if replaced:
             replaced.end_date = body.start_date
             replaced.record_version += 1
@@ -138,7 +182,8 @@ async def placement_started(
             publish(session, *domain.placement_event(replaced))
         placement = Placement(
             placement_id=str(uuid.uuid4()), care_period_id=period.care_period_id, child_id=child_id,
-            start_date=body.start_date, placement_type=body.placement_type, provider=body.provider, carer_id=body.carer_id,
+            start_date=body.start_date, end_date=body.end_date, placement_type=body.placement_type,
+            provider=body.provider, carer_id=body.carer_id,
         )
         session.add(placement)
         publish(session, *domain.placement_event(placement))
@@ -155,7 +200,7 @@ async def placement_ended(
 ):
     async def write(session: AsyncSession):
         placement = await session.get(Placement, placement_id)
-        if placement is None or placement.child_id != child_id:
+        if placement is None or placement.child_id != child_id or placement.withdrawn:
             raise InputError("placement_id", "no such placement for this child", "path")
         domain.check_placement_end(placement=placement, end_date=body.end_date)
         placement.end_date = body.end_date
@@ -168,6 +213,101 @@ async def placement_ended(
     return await write_once(request, client, idempotency_key, body, write)
 
 
+@router.patch("/children/{child_id}/placements/{placement_id}", responses={409: {"description": "stale record_version"}})
+async def correct_placement(
+    child_id: ChildId, placement_id: RecordId, body: PlacementCorrection, request: Request,
+    idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
+):
+    """Correct a placement (any field, its dates included), against the version last read."""
+
+    async def write(session: AsyncSession):
+        placement = await session.get(Placement, placement_id)
+        check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
+        fields = _corrected(placement, body, required={"start_date", "placement_type"})
+        period = await session.get(CarePeriod, placement.care_period_id)
+        others = [p for p in await _placements(session, period.care_period_id) if p.placement_id != placement_id]
+        domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
+        for name, value in fields.items():
+            setattr(placement, name, value)
+        next_version(placement)
+        session.add(placement)
+        publish(session, *domain.placement_event(placement))
+        record_access(session, client, "correct", "placement", child_id, purpose)
+        return 200, placement.model_dump(mode="json")
+
+    return await write_once(request, client, idempotency_key, body, write)
+
+
+@router.post("/children/{child_id}/placements/{placement_id}/withdraw", responses={409: {"description": "stale record_version"}})
+async def withdraw_placement(
+    child_id: ChildId, placement_id: RecordId, body: Change, request: Request, idempotency_key: IdempotencyKey,
+    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
+):
+    """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
+
+    async def write(session: AsyncSession):
+        placement = await session.get(Placement, placement_id)
+        check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
+        withdraw(placement)
+        session.add(placement)
+        publish(session, *domain.placement_event(placement))
+        record_access(session, client, "withdraw", "placement", child_id, purpose)
+        return 200, placement.model_dump(mode="json")
+
+    return await write_once(request, client, idempotency_key, body, write)
+
+
+@router.patch("/children/{child_id}/care-periods/{care_period_id}", responses={409: {"description": "stale record_version"}})
+async def correct_care_period(
+    child_id: ChildId, care_period_id: RecordId, body: CarePeriodCorrection, request: Request,
+    idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
+):
+    """Correct a period of care (its dates, legal status, reason ceased), against the version last read."""
+
+    async def write(session: AsyncSession):
+        period = await session.get(CarePeriod, care_period_id)
+        check_current(period if period and period.child_id == child_id else None, body.record_version, "care_period_id")
+        fields = _corrected(period, body, required={"start_date", "legal_status"})
+        if fields["end_date"] is None:
+            fields["reason_ceased"] = None
+        child = await session.get(Child, child_id)
+        others = [p for p in await _periods(session, child_id) if p.care_period_id != care_period_id]
+        domain.check_care_period_record(date_of_birth=child.date_of_birth, start_date=fields["start_date"],
+                                        end_date=fields["end_date"], reason_ceased=fields["reason_ceased"],
+                                        others=others, placements=await _placements(session, care_period_id))
+        for name, value in fields.items():
+            setattr(period, name, value)
+        next_version(period)
+        session.add(period)
+        publish(session, *domain.care_period_event(child, period))
+        record_access(session, client, "correct", "care_period", child_id, purpose)
+        return 200, period.model_dump(mode="json")
+
+    return await write_once(request, client, idempotency_key, body, write)
+
+
+@router.post("/children/{child_id}/care-periods/{care_period_id}/withdraw", responses={409: {"description": "stale record_version"}})
+async def withdraw_care_period(
+    child_id: ChildId, care_period_id: RecordId, body: Change, request: Request, idempotency_key: IdempotencyKey,
+    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
+):
+    """Withdraw a period of care recorded in error (withdraw its placements first)."""
+
+    async def write(session: AsyncSession):
+        period = await session.get(CarePeriod, care_period_id)
+        check_current(period if period and period.child_id == child_id else None, body.record_version, "care_period_id")
+        if placements := await _placements(session, care_period_id):
+            raise InputError("care_period_id", f"placement {placements[0].placement_id} is recorded in this period: "
+                                               "withdraw its placements first", "path")
+        withdraw(period)
+        session.add(period)
+        publish(session, *domain.care_period_event(await session.get(Child, child_id), period))
+        record_access(session, client, "withdraw", "care_period", child_id, purpose)
+        return 200, period.model_dump(mode="json")
+
+    return await write_once(request, client, idempotency_key, body, write)
+
+
 @router.get("/children/{child_id}")
 async def child_record(child_id: ChildId, request: Request, purpose: RequiredPurpose, client: ApiClient = require_scope(READ)):
     """A child's periods of care and placements, for the case system to reconcile. Audited."""
@@ -176,7 +316,7 @@ async def child_record(child_id: ChildId, request: Request, purpose: RequiredPur
         if child is None:
             raise InputError("child_id", "unknown child", "path")
         periods = await _periods(session, child_id)
-        placements = (await session.exec(select(Placement).where(Placement.child_id == child_id))).all()
+        placements = (await session.exec(select(Placement).where(Placement.child_id == child_id, ~Placement.withdrawn))).all()
         record_access(session, client, "read", "child", child_id, purpose)
         await session.commit()
     return {

@@ -3,12 +3,16 @@
 Each check raises InputError naming the field and the reason, before anything is stored.
 """
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backbone.clock import not_in_future
 from backbone.errors import InputError
 
-from placements_service.models import CarePeriod, Child, Placement
+if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
+    from placements_service.models import CarePeriod, Child, Placement
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
 CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"
@@ -66,6 +70,67 @@ def check_placement_start(
     return current
 
 
+def _clash(start: date, end: date | None, others: list, ends_inclusive: bool):
+    """The first of ``others`` whose dates overlap start..end (an open end runs on for ever). Periods of care
+    include their end day (a child who left on D is not looked after again on D); a placement hands over to
+    the next on the day of the move."""
+    for other in others:
+        other_end = other.end_date or date.max
+        if ends_inclusive:
+            if start <= other_end and other.start_date <= (end or date.max):
+                return other
+        elif start < other_end and other.start_date < (end or date.max):
+            return other
+    return None
+
+
+def check_placement_record(*, start_date: date, end_date: date | None, period: CarePeriod,
+                           others: list[Placement]) -> None:
+    """A placement as recorded, late or corrected: inside its period of care, and clear of the child's other
+    placements (the clashing one is named)."""
+    not_in_future("start_date", start_date)
+    if end_date is not None:
+        not_in_future("end_date", end_date)
+        if end_date < start_date:
+            raise InputError("end_date", f"{end_date} is before the placement started ({start_date})")
+    if start_date < period.start_date:
+        raise InputError("start_date", f"{start_date} is before the period of care started ({period.start_date})")
+    if period.end_date and (end_date is None or end_date > period.end_date):
+        raise InputError("end_date", f"the period of care ended {period.end_date}: the placement must end by then")
+    clash = _clash(start_date, end_date, others, ends_inclusive=False)
+    if clash:
+        raise InputError("start_date", f"overlaps placement {clash.placement_id} "
+                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+
+
+def check_care_period_record(*, date_of_birth: date, start_date: date, end_date: date | None,
+                             reason_ceased: str | None, others: list[CarePeriod], placements: list[Placement]) -> None:
+    """A period of care as corrected: after birth, clear of the child's other periods, with a reason when it
+    has ended, and holding every one of its placements."""
+    not_in_future("start_date", start_date)
+    if start_date < date_of_birth:
+        raise InputError("start_date", f"{start_date} is before the child's date of birth {date_of_birth}")
+    if end_date is not None:
+        not_in_future("end_date", end_date)
+        if end_date < start_date:
+            raise InputError("end_date", f"{end_date} is before the period started ({start_date})")
+        if not reason_ceased:
+            raise InputError("reason_ceased", "a period of care that has ended needs its reason (903 REC)")
+    clash = _clash(start_date, end_date, others, ends_inclusive=True)
+    if clash:
+        raise InputError("start_date", f"overlaps period {clash.care_period_id} ({clash.start_date} to {clash.end_date or 'now'})")
+    for placement in placements:
+        if placement.start_date < start_date or (end_date and (placement.end_date or date.max) > end_date):
+            raise InputError("start_date" if placement.start_date < start_date else "end_date",
+                             f"placement {placement.placement_id} ({placement.start_date} to "
+                             f"{placement.end_date or 'now'}) would fall outside the period")
+
+
+def period_holding(periods: list[CarePeriod], start_date: date, end_date: date) -> CarePeriod | None:
+    """The period of care a closed placement from start_date to end_date belongs to."""
+    return next((p for p in periods if p.start_date <= start_date and (p.end_date is None or end_date <= p.end_date)), None)
+
+
 def check_placement_end(*, placement: Placement, end_date: date) -> None:
     not_in_future("end_date", end_date)
     if placement.end_date is not None:
@@ -85,6 +150,7 @@ def care_period_event(child: Child, period: CarePeriod) -> tuple[str, dict]:
         "reason_ceased": period.reason_ceased,
         "effective_date": (period.end_date or period.start_date).isoformat(),
         "record_version": period.record_version,
+        **({"withdrawn": True} if period.withdrawn else {}),
     }
     return (CHILD_LEFT_CARE if period.end_date else CHILD_ENTERED_CARE), data
 
@@ -101,5 +167,6 @@ def placement_event(placement: Placement) -> tuple[str, dict]:
         "carer_id": placement.carer_id,
         "effective_date": (placement.end_date or placement.start_date).isoformat(),
         "record_version": placement.record_version,
+        **({"withdrawn": True} if placement.withdrawn else {}),
     }
     return (PLACEMENT_ENDED if placement.end_date else PLACEMENT_STARTED), data

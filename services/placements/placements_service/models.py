@@ -24,6 +24,7 @@ class CarePeriod(SQLModel, table=True):
     legal_status: str
     reason_ceased: str | None = None
     record_version: int = 1
+    withdrawn: bool = False  # entered in error: kept (its id and versions stay taken), out of every rule and read
 
 
 class Placement(SQLModel, table=True):
@@ -39,3 +40,4 @@ class Placement(SQLModel, table=True):
     provider: str | None = None
     carer_id: str | None = None
     record_version: int = 1
+    withdrawn: bool = False

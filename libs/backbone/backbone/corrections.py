@@ -1,0 +1,44 @@
+"""Corrections and late records, one mechanism for every domain service (docs/corrections.md).
+
+A partner amends a record (any field, dates included) or withdraws one entered in error, each time naming
+the version it last saw: a change made against an older version is refused with 409 naming the current one,
+so two people correcting one record cannot silently overwrite each other. Every change stores the record's
+new full state with its version plus one and publishes that state; consumers keep the highest version
+(backbone.projections.apply_latest), and a withdrawal removes the record from them for good.
+"""
+
+from typing import Protocol
+
+from pydantic import Field
+
+from backbone.errors import Conflict, InputError
+from backbone.requests import StrictBody
+
+
+class Versioned(Protocol):
+    record_version: int
+    withdrawn: bool
+
+
+class Change(StrictBody):
+    """The body of an amendment or a withdrawal: the version of the record the partner last saw."""
+
+    record_version: int = Field(ge=1, le=2**31 - 1, description="The record's version as you last read it.")
+
+
+def check_current(record: Versioned | None, seen: int, field: str) -> None:
+    """The record exists, is not withdrawn, and is still at the version the partner last saw."""
+    if record is None or record.withdrawn:
+        raise InputError(field, "no such record for this child", "path")
+    if record.record_version != seen:
+        raise Conflict("record_version", f"the record is at version {record.record_version}, not {seen}: "
+                                         "read it again and send your change against that version")
+
+
+def next_version(record: Versioned) -> None:
+    record.record_version += 1
+
+
+def withdraw(record: Versioned) -> None:
+    record.withdrawn = True
+    next_version(record)

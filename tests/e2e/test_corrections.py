@@ -1,0 +1,98 @@
+"""Corrections and late records as a case system sends them: a placement recorded late slots into the
+history, an overlap is refused naming the clash, a correction made against a stale version gets 409, a
+corrected start date and a withdrawal reach the KPIs and the children behind them."""
+
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from backbone.clock import today
+from devstack.partners import Partner
+
+pytestmark = pytest.mark.integration
+
+
+def ago(days: int) -> str:
+    return (today() - timedelta(days=days)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def people(stack):
+    made = {"case": Partner(stack.url("placements"), "case-system"),
+            "manager": Partner(stack.url("indicators"), "service-manager")}
+    yield made
+    for partner in made.values():
+        partner.close()
+
+
+def reason_for(people, child: str, expected: str, within: float = 10) -> str:
+    deadline = time.monotonic() + within
+    while True:
+        rows = people["manager"].get("/kpis/placement_stability_3plus/children", purpose="correction test").json()
+        reason = next((r["reason"] for r in rows if r["child_id"] == child), None)
+        if reason == expected or time.monotonic() > deadline:
+            return reason
+        time.sleep(0.1)
+
+
+def test_late_records_corrections_and_withdrawals_reach_the_kpis(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2012-01-01", "start_date": ago(700), "legal_status": "C2"})
+    current = case.post_ok(f"/children/{child}/placements", {"start_date": ago(200), "placement_type": "U4", "carer_id": "K-1"})
+    assert reason_for(people, child, "1 placement in the 12 months") == "1 placement in the 12 months"
+
+    # Recorded late: a placement that ended before the current one began.
+    late = case.post_ok(f"/children/{child}/placements",
+                        {"start_date": ago(300), "end_date": ago(250), "placement_type": "U5", "carer_id": "K-2"})
+    assert late["end_date"] == ago(250)
+    assert reason_for(people, child, "2 placements in the 12 months") == "2 placements in the 12 months"
+
+    # An overlapping one is refused, naming the placement it clashes with; nothing is stored.
+    clash = case.post(f"/children/{child}/placements", {"start_date": ago(280), "end_date": ago(220), "placement_type": "U4"})
+    assert clash.status_code == 422 and late["placement_id"] in clash.text
+
+    # A correction against a version that is no longer current: 409, naming the current one.
+    moved = {"record_version": 1, "start_date": ago(230)}
+    assert case.http.patch(f"/children/{child}/placements/{current['placement_id']}", json={**moved, "record_version": 7},
+                           headers={"Idempotency-Key": str(uuid.uuid4())}).status_code == 409
+    stale = case.http.patch(f"/children/{child}/placements/{current['placement_id']}", json={"record_version": 2, "carer_id": "K-9"},
+                            headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert stale.status_code == 409 and "version 1" in stale.text
+    corrected = case.http.patch(f"/children/{child}/placements/{current['placement_id']}", json=moved,
+                                headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert corrected.status_code == 200, corrected.text
+    assert (corrected.json()["start_date"], corrected.json()["record_version"]) == (ago(230), 2)
+    # Corrected so that it would overlap the late one: refused.
+    overlap = case.http.patch(f"/children/{child}/placements/{current['placement_id']}",
+                              json={"record_version": 2, "start_date": ago(260)}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert overlap.status_code == 422 and late["placement_id"] in overlap.text
+
+    # Withdrawn as entered in error: it leaves the KPI and the child's record.
+    gone = case.post(f"/children/{child}/placements/{late['placement_id']}/withdraw", {"record_version": 1})
+    assert gone.status_code == 200 and gone.json()["withdrawn"] is True
+    assert reason_for(people, child, "1 placement in the 12 months") == "1 placement in the 12 months"
+    record = case.get(f"/children/{child}", purpose="reconciling").json()
+    assert [p["placement_id"] for p in record["placements"]] == [current["placement_id"]]
+    again = case.post(f"/children/{child}/placements/{late['placement_id']}/withdraw", {"record_version": 2})
+    assert again.status_code == 422  # no such placement any more
+
+
+def test_a_period_of_care_is_corrected_within_its_rules(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2012-01-01", "start_date": ago(100), "legal_status": "C2"})
+    case.post_ok(f"/children/{child}/placements", {"start_date": ago(90), "placement_type": "U4"})
+    url = f"/children/{child}/care-periods/{period['care_period_id']}"
+
+    def patch(body):
+        return case.http.patch(url, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    too_late = patch({"record_version": 1, "start_date": ago(80)})  # its placement began before that
+    assert too_late.status_code == 422 and "would fall outside the period" in too_late.text
+    ended = patch({"record_version": 1, "end_date": ago(10)})
+    assert ended.status_code == 422 and ended.json()["detail"][0]["loc"][-1] == "reason_ceased"
+    earlier = patch({"record_version": 1, "start_date": ago(120), "legal_status": "V2"})
+    assert earlier.status_code == 200 and earlier.json()["record_version"] == 2
+    refused = case.post(f"{url}/withdraw", {"record_version": 2})
+    assert refused.status_code == 422 and "withdraw its placements first" in refused.text
