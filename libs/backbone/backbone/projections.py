@@ -48,8 +48,10 @@ def _key(table: Table) -> sa.Column:
 
 
 async def withdrawn_versions(session: AsyncSession, table: Table, ids: list[str]) -> dict[str, int]:
+    # One array parameter, not one parameter per id: a replay batch asks about thousands at once.
     rows = await session.exec(sa.select(WITHDRAWN.c.record_id, WITHDRAWN.c.record_version).where(
-        WITHDRAWN.c.table_name == table.name, WITHDRAWN.c.record_id.in_(ids)))
+        WITHDRAWN.c.table_name == table.name,
+        WITHDRAWN.c.record_id == sa.func.any(sa.cast(sa.literal(ids), sa.ARRAY(sa.String())))))
     return dict(rows.all())
 
 

@@ -10,6 +10,7 @@ the month-end history is recomputed from that date on (kpis/history.py).
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import Date, Table, bindparam, func, select, text
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -118,12 +119,16 @@ _NOTE_CHANGE = text("""
 """).bindparams(bindparam("earliest", type_=Date))
 
 
-async def _note_changes(session: AsyncSession, table: Table, rows: list[dict]) -> None:
-    """Note that ``rows`` are being written to ``table``, dated from the earliest date they had or will have."""
-    key = table.primary_key.columns.values()[0]  # every projection has a one-column key
-    stored = (await session.exec(
-        select(func.least(*[func.min(c) for c in _DATES[table]])).where(key.in_([r[key.name] for r in rows]))
-    )).scalar()
+async def _note_changes(session: AsyncSession, table: Table, rows: list[dict], stored_noted: bool = False) -> None:
+    """Note that ``rows`` are being written to ``table``, dated from the earliest date they had or will have.
+    ``stored_noted``: the rows they replace were noted when they were written (a rebuild's own earlier batches)."""
+    stored = None
+    if not stored_noted:
+        key = table.primary_key.columns.values()[0]  # every projection has a one-column key
+        ids = sa.cast(sa.literal([r[key.name] for r in rows]), sa.ARRAY(sa.String()))  # one parameter, any number
+        stored = (await session.exec(
+            select(func.least(*[func.min(c) for c in _DATES[table]])).where(key == func.any(ids))
+        )).scalar()
     dates = [r[c.name] for r in rows for c in _DATES[table] if r[c.name] is not None]
     earliest = min(d for d in [*dates, stored] if d is not None)
     await session.exec(_NOTE_CHANGE.bindparams(table=table.name, earliest=earliest))
@@ -147,7 +152,8 @@ async def apply_event(session: AsyncSession, event: Event) -> None:
 
 
 async def apply_events(session: AsyncSession, events: list[Event]) -> None:
-    """The same as apply_event for each, in one multi-row upsert per table (the rebuild's fast path)."""
+    """The same as apply_event for each, in one multi-row upsert per table: the rebuild's fast path, into
+    copies that only its own earlier batches have written (so what a row replaces is already noted)."""
     latest: dict[Table, dict[tuple, dict]] = {}
     withdrawn: dict[Table, set[str]] = {}
     for event in events:
@@ -164,7 +170,7 @@ async def apply_events(session: AsyncSession, events: list[Event]) -> None:
             else:
                 withdrawn.get(table, set()).discard(key[0])
     for table, rows in latest.items():
-        await _note_changes(session, table, list(rows.values()))
+        await _note_changes(session, table, list(rows.values()), stored_noted=True)
         await apply_latest_many(session, table, list(rows.values()), withdrawn.get(table, set()))
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import text
 from backbone.events import Event
 from indicators_service.kpis import history as history_module
 from indicators_service.kpis.history import History, month_ends
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, affected_by
 from indicators_service.projections import apply_event, clear
 
 pytestmark = pytest.mark.integration
 TODAY = date(2026, 2, 15)  # the last complete month is January 2026
+READING_CARE_PERIODS = len(affected_by({"care_periods"}))  # the KPIs a period of care can change
 
 
 @pytest.fixture
@@ -52,8 +53,8 @@ def test_month_ends_run_from_the_first_month_to_the_last():
 async def test_history_starts_at_the_earliest_record_and_equals_the_kpi_as_of_each_month_end(sessions, engine, history):
     await apply(sessions, "placements.child-entered-care", period("h1", "2025-06-10"))
     await apply(sessions, "placements.child-entered-care", period("h2", "2025-09-01", "2025-11-20"))
-    # care_periods feeds all 6 KPIs; June 2025 to January 2026 is 8 month-ends: 48 values.
-    assert await history.refresh() == 6 * 8
+    # June 2025 to January 2026 is 8 month-ends, for each KPI that reads care_periods.
+    assert await history.refresh() == READING_CARE_PERIODS * 8
     cla = await stored(sessions, "cla_count")
     assert list(cla) == month_ends(date(2025, 6, 1), date(2026, 1, 31))
     # h1 from June; h2 from September to 20 November (not looked after on 30 November).
@@ -79,15 +80,15 @@ async def test_a_correction_recomputes_from_the_earlier_of_the_old_and_new_dates
     await history.refresh()
     assert (await stored(sessions, "cla_count"))[date(2025, 4, 30)] == 1
     # Corrected: care began in October, not March. March to September must change back to 0, so every
-    # month from March 2025 (the old date) to January 2026 is recomputed: 11 months × 6 KPIs.
+    # month from March 2025 (the old date) to January 2026 is recomputed: 11 months of each such KPI.
     await apply(sessions, "placements.child-entered-care", period("h1", "2025-10-06", version=2))
-    assert await history.refresh() == 11 * 6
+    assert await history.refresh() == 11 * READING_CARE_PERIODS
     cla = await stored(sessions, "cla_count")
     assert [cla[date(2025, 4, 30)], cla[date(2025, 10, 31)]] == [0, 1]
 
 
 async def test_a_new_month_end_is_added_as_the_calendar_moves_on(sessions, history, monkeypatch):
     await apply(sessions, "placements.child-entered-care", period("h1", "2025-12-01"))
-    assert await history.refresh() == 6 * 2  # December, January
+    assert await history.refresh() == READING_CARE_PERIODS * 2  # December, January
     monkeypatch.setattr(history_module, "today", lambda: date(2026, 3, 2))
-    assert await history.refresh() == 6 * 1  # February
+    assert await history.refresh() == READING_CARE_PERIODS * 1  # February

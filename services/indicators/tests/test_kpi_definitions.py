@@ -211,3 +211,33 @@ async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_ye
     assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"17-18": (1, 1), "19-21": (1, 3)}
     assert (await facts.children("pa_allocated"))["leaver-with-sw-only"] == (
         True, False, "former relevant, no personal adviser allocated")
+
+
+async def test_started_and_ceased_in_the_window_count_each_child_once_by_reason(facts):
+    # Window: 1 April 2024 to 31 March 2025.
+    await facts.care_period("new", "2024-05-01")                                     # started in it
+    await facts.care_period("before", "2023-05-01")                                  # started before it
+    await facts.care_period("short", "2024-06-01", legal_status="V3")                # short breaks: never counted
+    await facts.care_period("twice", "2024-04-10", "2024-06-01")                     # started twice: counted once
+    await facts.care_period("twice", "2024-09-01")
+    started = await facts.kpi("cla_started_12m")
+    assert started.value == 2  # "new" and "twice"
+    assert (await facts.children("cla_started_12m"))["twice"][2] == "started to be looked after 2024-04-10"
+
+    async def ceased(child, end, reason):
+        await facts.event("placements.child-left-care", {
+            "care_period_id": f"cp-{child}-{end}", "child_id": child, "date_of_birth": "2012-01-01",
+            "start_date": "2022-01-01", "end_date": end, "legal_status": "C2", "reason_ceased": reason,
+            "effective_date": end, "record_version": 1})
+
+    await ceased("adopted", "2024-08-01", "E11")
+    await ceased("sgo", "2024-09-01", "E45")
+    await ceased("home", "2025-03-31", "E4A")      # ceased on D itself: in the window
+    await ceased("old", "2024-03-31", "E11")       # the day before the window: out
+    # Ceased: twice (1 June, E13 by facts.care_period), adopted, sgo, home = 4; 1 adopted of 4 = 25%.
+    kpi = await facts.kpi("cla_ceased_12m")
+    assert kpi.value == 4
+    assert {g: f.numerator for g, f in kpi.breakdown.items()} == {
+        "adopted": 1, "living with relatives": 1, "returned home": 1, "special guardianship": 1}
+    adopted = await facts.kpi("adopted_pct_of_ceased")
+    assert (adopted.numerator, adopted.denominator, adopted.value) == (1, 4, 25.0)

@@ -47,3 +47,4 @@ class Kpi:
     separately: str | None = None  # what rows outside the denominator are, if the query returns any
     denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
     reference: str = ""  # where the definition comes from
+    position: int = 100  # where it stands in its domain's list (report, dashboards, catalogue); then by id

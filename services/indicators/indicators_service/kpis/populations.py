@@ -18,3 +18,20 @@ CLA_AT_D = f"""
 def plural(count_sql: str, noun: str) -> str:
     """SQL text "1 placement" / "3 placements" for a count expression."""
     return f"({count_sql})::text || CASE WHEN ({count_sql}) = 1 THEN ' {noun}' ELSE ' {noun}s' END"
+
+
+# Children who ceased to be looked after in the window, each child once (their latest period that ended in
+# it), with the 903 reason grouped as the catalogue groups it. Short-break periods are not "looked after".
+CEASED_IN_WINDOW = f"""
+    SELECT DISTINCT ON (child_id) child_id, end_date, reason_ceased,
+           CASE WHEN reason_ceased IN ('E11', 'E12') THEN 'adopted'
+                WHEN reason_ceased IN ('E43', 'E44', 'E45', 'E46', 'E47', 'E48') THEN 'special guardianship'
+                WHEN reason_ceased = 'E41' THEN 'child arrangements order'
+                WHEN reason_ceased IN ('E4A', 'E4B') THEN 'returned home'
+                WHEN reason_ceased = 'E13' THEN 'living with relatives'
+                WHEN reason_ceased IN ('E5', 'E6') THEN 'independent living'
+                ELSE 'other' END AS reason_group
+    FROM care_periods
+    WHERE end_date BETWEEN :window_start AND :d AND legal_status NOT IN {SHORT_BREAKS}
+    ORDER BY child_id, end_date DESC
+"""

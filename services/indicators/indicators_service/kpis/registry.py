@@ -18,7 +18,8 @@ def _discover() -> dict[str, Kpi]:
             if kpi.id != module or kpi.id in found:
                 raise ValueError(f"KPI module {domain}/{module} declares id {kpi.id!r}: one module per KPI, named by its id")
             found[kpi.id] = kpi
-    return found
+    return dict(sorted(found.items(), key=lambda item: (DOMAINS.index(item[1].domain.replace("-", "_")),
+                                                        item[1].position, item[0])))
 
 
 KPIS: dict[str, Kpi] = _discover()

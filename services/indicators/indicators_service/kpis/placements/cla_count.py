@@ -5,6 +5,7 @@ KPI = Kpi(
     id="cla_count",
     title="Children looked after",
     domain="placements",
+    position=1,
     unit=Unit.COUNT,
     direction=Direction.NEITHER,
     definition="Number of children looked after on D, excluding those looked after only under an agreed series "

@@ -8,6 +8,7 @@ KPI = replace(
     CLA_COUNT,
     id="cla_rate_per_10k",
     title="Children looked after per 10,000 children",
+    position=2,
     unit=Unit.RATE_PER_10K,
     definition="Children looked after on D ÷ the configured population aged 0-17 (ONS mid-year estimate) × 10,000.",
     settings=("population_0_17",),

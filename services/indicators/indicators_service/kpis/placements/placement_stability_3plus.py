@@ -9,6 +9,7 @@ KPI = Kpi(
     id="placement_stability_3plus",
     title="Children with 3 or more placements in 12 months",
     domain="placements",
+    position=6,
     unit=Unit.PERCENT,
     direction=Direction.LOWER_IS_BETTER,
     definition="% of children looked after on D who had 3 or more placements in the 12 months to D (the "
