@@ -69,6 +69,11 @@ def test_late_records_corrections_and_withdrawals_reach_the_kpis(people):
                               json={"record_version": 2, "start_date": ago(260)}, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert overlap.status_code == 422 and late["placement_id"] in overlap.text
 
+    # A version must be a whole number, never a JSON true (which lax parsing would take for 1; found by fuzzing).
+    for wrong in (True, "1", 1.5, 0):
+        answer = case.post(f"/children/{child}/placements/{late['placement_id']}/withdraw", {"record_version": wrong})
+        assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "record_version"], wrong
+
     # Withdrawn as entered in error: it leaves the KPI and the child's record.
     gone = case.post(f"/children/{child}/placements/{late['placement_id']}/withdraw", {"record_version": 1})
     assert gone.status_code == 200 and gone.json()["withdrawn"] is True

@@ -23,7 +23,7 @@ class Versioned(Protocol):
 class Change(StrictBody):
     """The body of an amendment or a withdrawal: the version of the record the partner last saw."""
 
-    record_version: int = Field(ge=1, le=2**31 - 1, description="The record's version as you last read it.")
+    record_version: int = Field(ge=1, le=2**31 - 1, strict=True, description="The record's version as you last read it.")
 
 
 def check_current(record: Versioned | None, seen: int, field: str) -> None:

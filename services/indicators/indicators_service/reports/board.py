@@ -111,7 +111,9 @@ def _change(section: KpiSection) -> str:
     if section.change is None:
         return ""
     sign = "+" if section.change > 0 else ""
-    return f"{sign}{section.change:.1f} points" if section.kpi.unit is Unit.PERCENT else f"{sign}{section.change:,.1f}"
+    if section.kpi.unit is Unit.PERCENT:
+        return f"{sign}{section.change:.1f} points"
+    return f"{sign}{section.change:,.0f}" if section.kpi.unit is Unit.COUNT else f"{sign}{section.change:,.1f}"
 
 
 def render_html(report: BoardReport, generated: date) -> str:
