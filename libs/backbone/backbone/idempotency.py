@@ -68,6 +68,18 @@ async def idempotent_write(
     raise RuntimeError("idempotency key was taken and then vanished")
 
 
+def audited(handler, client: ApiClient, action: str, resource: str, child_id: str, purpose: str | None, *args) -> Write:
+    """The write for write_once: a command handler (``async (session, child_id, *args) -> (status, record)``),
+    and its audit row in the same transaction."""
+
+    async def write(session: AsyncSession) -> tuple[int, dict]:
+        result = await handler(session, child_id, *args)
+        record_access(session, client, action, resource, child_id, purpose)
+        return result
+
+    return write
+
+
 def write_once(request: Request, client: ApiClient, key: str, body: BaseModel, write: Write):
     """The usual partner write: idempotent under ``key``, and the outbox relay woken once it commits."""
     runtime = request.app.state.runtime

@@ -1,63 +1,17 @@
-"""HTTP entrypoints for the leaving care team."""
-
-import uuid
-from datetime import date
+"""HTTP entrypoints for the leaving care team: HTTP to commands (commands.py) and back."""
 
 from fastapi import APIRouter, Request
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-import care_register
-from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.clock import not_in_future
-from backbone.codes import code_list
-from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError
-from backbone.idempotency import write_once
-from backbone.outbox import publish
-from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, StrictBody
+from backbone.errors import NOT_KNOWN_YET_RESPONSE
+from backbone.idempotency import audited, write_once
+from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId
 
-from leaving_care_service.models import AdviserAllocation, CareLeaverStatus
-
-STATUS_RECORDED = "uk.cla.leaving-care.care-leaver-status-recorded.v1"
-ADVISER_ALLOCATED = "uk.cla.leaving-care.personal-adviser-allocated.v1"
-Status = code_list(STATUS_RECORDED, "status")
-Role = code_list(ADVISER_ALLOCATED, "role")
+from leaving_care_service import commands
+from leaving_care_service.commands import Allocated, AllocationEnded, StatusRecorded
 
 router = APIRouter(tags=["leaving care"], responses=NOT_KNOWN_YET_RESPONSE)
 WRITE = "leaving-care:write"
-
-
-class StatusRecorded(StrictBody):
-    status: Status
-    effective_date: date
-
-
-class Allocated(StrictBody):
-    role: Role
-    start_date: date
-
-
-class AllocationEnded(StrictBody):
-    end_date: date
-
-
-async def _check_known_child(session: AsyncSession, child_id: str, field: str, day: date) -> None:
-    not_in_future(field, day)
-    periods = await care_register.require_known_child(session, child_id)
-    if day < periods[0].date_of_birth:
-        raise InputError(field, f"{day} is before the young person's date of birth")
-
-
-def _publish_allocation(session: AsyncSession, allocation: AdviserAllocation) -> None:
-    publish(session, ADVISER_ALLOCATED, {
-        "allocation_id": allocation.allocation_id,
-        "child_id": allocation.child_id,
-        "role": allocation.role,
-        "start_date": allocation.start_date.isoformat(),
-        "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
-        "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
-        "record_version": allocation.record_version,
-    })
 
 
 @router.post("/children/{child_id}/leaving-care-status", status_code=201)
@@ -66,22 +20,8 @@ async def care_leaver_status_recorded(
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
     """The young person's leaving-care category (eligible, relevant, former relevant) from a date."""
-
-    async def write(session: AsyncSession):
-        await _check_known_child(session, child_id, "effective_date", body.effective_date)
-        status = CareLeaverStatus(status_id=str(uuid.uuid4()), child_id=child_id, status=body.status, effective_date=body.effective_date)
-        session.add(status)
-        publish(session, STATUS_RECORDED, {
-            "status_id": status.status_id,
-            "child_id": child_id,
-            "status": status.status,
-            "effective_date": status.effective_date.isoformat(),
-            "record_version": status.record_version,
-        })
-        record_access(session, client, "write", "care_leaver_status", child_id, purpose)
-        return 201, status.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.record_status, client, "write", "care_leaver_status", child_id, purpose, body))
 
 
 @router.post("/children/{child_id}/adviser-allocations", status_code=201)
@@ -90,16 +30,8 @@ async def adviser_allocated(
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
     """A personal adviser (or, while still looked after, a social worker) was allocated."""
-
-    async def write(session: AsyncSession):
-        await _check_known_child(session, child_id, "start_date", body.start_date)
-        allocation = AdviserAllocation(allocation_id=str(uuid.uuid4()), child_id=child_id, role=body.role, start_date=body.start_date)
-        session.add(allocation)
-        _publish_allocation(session, allocation)
-        record_access(session, client, "write", "adviser_allocation", child_id, purpose)
-        return 201, allocation.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.allocate_adviser, client, "write", "adviser_allocation", child_id, purpose, body))
 
 
 @router.post("/children/{child_id}/adviser-allocations/{allocation_id}/end")
@@ -107,20 +39,5 @@ async def adviser_allocation_ended(
     child_id: ChildId, allocation_id: RecordId, body: AllocationEnded, request: Request, idempotency_key: IdempotencyKey,
     purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
 ):
-    async def write(session: AsyncSession):
-        allocation = await session.get(AdviserAllocation, allocation_id)
-        if allocation is None or allocation.child_id != child_id:
-            raise InputError("allocation_id", "no such allocation for this young person", "path")
-        if allocation.end_date is not None:
-            raise InputError("allocation_id", f"this allocation already ended on {allocation.end_date}", "path")
-        not_in_future("end_date", body.end_date)
-        if body.end_date < allocation.start_date:
-            raise InputError("end_date", f"{body.end_date} is before the allocation started ({allocation.start_date})")
-        allocation.end_date = body.end_date
-        allocation.record_version += 1
-        session.add(allocation)
-        _publish_allocation(session, allocation)
-        record_access(session, client, "write", "adviser_allocation", child_id, purpose)
-        return 200, allocation.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.end_allocation, client, "write", "adviser_allocation", child_id, purpose, allocation_id, body))

@@ -1,10 +1,12 @@
 """Composition root. Run with `uvicorn --factory leaving_care_service.main:create_app`."""
 
 import care_register
+from backbone.bulk import bulk_router
 from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
-from leaving_care_service.api import router
+from leaving_care_service.api import WRITE, router
+from leaving_care_service.commands import COMMANDS
 from leaving_care_service.settings import Settings
 
 
@@ -14,4 +16,9 @@ def create_app(settings: Settings | None = None):
         .publish_events()
         .consume_events([care_register.PLACEMENTS_TOPIC], care_register.learn)
     )
-    return create_service_app(runtime, "Leaving-care service", lambda app: app.include_router(router))
+
+    def configure(app):
+        app.include_router(router)
+        app.include_router(bulk_router(COMMANDS, WRITE, "leaving-care"))
+
+    return create_service_app(runtime, "Leaving-care service", configure)

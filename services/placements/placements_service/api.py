@@ -1,326 +1,93 @@
-"""HTTP entrypoints for the council's case system."""
-
-import uuid
-from datetime import date
+"""HTTP entrypoints for the council's case system: they translate HTTP to commands (commands.py) and back,
+with the idempotency key, the audit row and the scope; the rules live in the commands."""
 
 from fastapi import APIRouter, Request
-from pydantic import Field
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
-from backbone.codes import code_list
-from backbone.corrections import Change, check_current, next_version, withdraw
-from backbone.errors import InputError
-from backbone.idempotency import write_once
-from backbone.outbox import publish
-from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, RequiredPurpose, StrictBody
+from backbone.corrections import Change
+from backbone.idempotency import audited, write_once
+from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, RequiredPurpose
 
-from placements_service import domain
-from placements_service.models import CarePeriod, Child, Placement
-
-LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
-ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
-PlacementType = code_list(domain.PLACEMENT_STARTED, "placement_type")
-Provider = code_list(domain.PLACEMENT_STARTED, "provider")
+from placements_service import commands
+from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, PlacementCorrection,
+                                         PlacementEnd, PlacementStart)
 
 router = APIRouter(tags=["placements"])
 WRITE = "placements:write"
 READ = "placements:read"
-
-
-class CarePeriodStart(StrictBody):
-    date_of_birth: date
-    start_date: date
-    legal_status: LegalStatus
-
-
-class CarePeriodEnd(StrictBody):
-    end_date: date
-    reason_ceased: ReasonCeased
-
-
-CarerId = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
-
-
-class PlacementStart(StrictBody):
-    start_date: date
-    # Given for a placement recorded late (it has already ended): it slots into the child's history.
-    end_date: date | None = None
-    placement_type: PlacementType
-    provider: Provider | None = None
-    # An opaque id, never a name: the event contract allows 64 characters, and a name would need spaces.
-    carer_id: str | None = CarerId
-
-
-class PlacementCorrection(Change):
-    """The fields to correct (those sent, and only those, change; end_date null reopens the placement)."""
-    start_date: date | None = None
-    end_date: date | None = None
-    placement_type: PlacementType | None = None
-    provider: Provider | None = None
-    carer_id: str | None = CarerId
-
-
-class CarePeriodCorrection(Change):
-    """The fields to correct (those sent, and only those, change; end_date null reopens the period)."""
-    start_date: date | None = None
-    end_date: date | None = None
-    legal_status: LegalStatus | None = None
-    reason_ceased: ReasonCeased | None = None
-
-
-def _corrected(record, body: Change, required: set[str]) -> dict:
-    """The record's fields with the correction applied: what the rules are checked against."""
-    fields = {name: getattr(record, name) for name in type(body).model_fields if name != "record_version"}
-    for name in body.model_fields_set - {"record_version"}:
-        value = getattr(body, name)
-        if value is None and name in required:
-            raise InputError(name, "cannot be removed, only corrected")
-        fields[name] = value
-    return fields
-
-
-class PlacementEnd(StrictBody):
-    end_date: date
-
-
-async def _periods(session: AsyncSession, child_id: str) -> list[CarePeriod]:
-    """The child's periods of care, withdrawn ones left out (as everywhere below)."""
-    return list((await session.exec(select(CarePeriod).where(CarePeriod.child_id == child_id, ~CarePeriod.withdrawn))).all())
-
-
-async def _placements(session: AsyncSession, care_period_id: str) -> list[Placement]:
-    return list((await session.exec(
-        select(Placement).where(Placement.care_period_id == care_period_id, ~Placement.withdrawn))).all())
+STALE = {409: {"description": "The record changed since the version you sent: read it again and resend."}}
 
 
 @router.post("/children/{child_id}/care-periods", status_code=201)
-async def child_entered_care(
-    child_id: ChildId, body: CarePeriodStart, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
+async def child_entered_care(child_id: ChildId, body: CarePeriodStart, request: Request, idempotency_key: IdempotencyKey,
+                             purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
     """A child became looked after."""
-
-    async def write(session: AsyncSession):
-        child = await session.get(Child, child_id)
-        periods = await _periods(session, child_id)
-        domain.check_care_period_start(
-            date_of_birth=body.date_of_birth, start_date=body.start_date, child=child, periods=periods
-        )
-        if child is None:
-            child = Child(child_id=child_id, date_of_birth=body.date_of_birth)
-            session.add(child)
-            await session.flush()  # the period refers to the child row
-        period = CarePeriod(
-            care_period_id=str(uuid.uuid4()), child_id=child_id, start_date=body.start_date, legal_status=body.legal_status
-        )
-        session.add(period)
-        publish(session, *domain.care_period_event(child, period))
-        record_access(session, client, "write", "care_period", child_id, purpose)
-        return 201, period.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body,
+                            audited(commands.enter_care, client, "write", "care_period", child_id, purpose, body))
 
 
 @router.post("/children/{child_id}/care-periods/{care_period_id}/end")
-async def child_left_care(
-    child_id: ChildId, care_period_id: RecordId, body: CarePeriodEnd, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
+async def child_left_care(child_id: ChildId, care_period_id: RecordId, body: CarePeriodEnd, request: Request,
+                          idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
     """A child ceased to be looked after. Their current placement ends on the same date."""
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.leave_care, client, "write", "care_period", child_id, purpose, care_period_id, body))
 
-    async def write(session: AsyncSession):
-        period = await session.get(CarePeriod, care_period_id)
-        if period is None or period.child_id != child_id or period.withdrawn:
-            raise InputError("care_period_id", "no such period of care for this child", "path")
-        placements = await _placements(session, care_period_id)
-        domain.check_care_period_end(period=period, end_date=body.end_date, placements=placements)
-        for placement in placements:
-            if placement.end_date is None:
-                placement.end_date = body.end_date
-                placement.record_version += 1
-                session.add(placement)
-                publish(session, *domain.placement_event(placement))
-        period.end_date, period.reason_ceased = body.end_date, body.reason_ceased
-        period.record_version += 1
-        session.add(period)
-        publish(session, *domain.care_period_event(await session.get(Child, child_id), period))
-        record_access(session, client, "write", "care_period", child_id, purpose)
-        return 200, period.model_dump(mode="json")
 
-    return await write_once(request, client, idempotency_key, body, write)
+@router.patch("/children/{child_id}/care-periods/{care_period_id}", responses=STALE)
+async def correct_care_period(child_id: ChildId, care_period_id: RecordId, body: CarePeriodCorrection, request: Request,
+                              idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    """Correct a period of care (its dates, legal status, reason ceased), against the version last read."""
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.correct_care_period, client, "correct", "care_period", child_id, purpose, care_period_id, body))
+
+
+@router.post("/children/{child_id}/care-periods/{care_period_id}/withdraw", responses=STALE)
+async def withdraw_care_period(child_id: ChildId, care_period_id: RecordId, body: Change, request: Request,
+                               idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    """Withdraw a period of care recorded in error (withdraw its placements first)."""
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.withdraw_care_period, client, "withdraw", "care_period", child_id, purpose, care_period_id, body))
 
 
 @router.post("/children/{child_id}/placements", status_code=201)
-async def placement_started(
-    child_id: ChildId, body: PlacementStart, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
-    """A child moved to a new placement (a new carer). The placement they were in ends on the same date."""
-
-    async def write(session: AsyncSession):
-        periods = await _periods(session, child_id)
-        if not periods:
-            raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
-        if body.end_date is not None:  # recorded late: it ended already, and slots into the child's history
-            period = domain.period_holding(periods, body.start_date, body.end_date)
-            if period is None:
-                raise InputError("start_date", "no period of care of this child holds these dates")
-            domain.check_placement_record(start_date=body.start_date, end_date=body.end_date, period=period,
-                                          others=await _placements(session, period.care_period_id))
-            replaced = None
-        else:
-            period = domain.open_period(periods)
-            placements = await _placements(session, period.care_period_id) if period else []
-            replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
-        if replaced:
-            replaced.end_date = body.start_date
-            replaced.record_version += 1
-            session.add(replaced)
-            publish(session, *domain.placement_event(replaced))
-        placement = Placement(
-            placement_id=str(uuid.uuid4()), care_period_id=period.care_period_id, child_id=child_id,
-            start_date=body.start_date, end_date=body.end_date, placement_type=body.placement_type,
-            provider=body.provider, carer_id=body.carer_id,
-        )
-        session.add(placement)
-        publish(session, *domain.placement_event(placement))
-        record_access(session, client, "write", "placement", child_id, purpose)
-        return 201, placement.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+async def placement_started(child_id: ChildId, body: PlacementStart, request: Request, idempotency_key: IdempotencyKey,
+                            purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    """A child moved to a new placement (a new carer): the placement they were in ends on the same date.
+    With an end date: a placement recorded late, slotted into the child's history."""
+    return await write_once(request, client, idempotency_key, body,
+                            audited(commands.start_placement, client, "write", "placement", child_id, purpose, body))
 
 
 @router.post("/children/{child_id}/placements/{placement_id}/end")
-async def placement_ended(
-    child_id: ChildId, placement_id: RecordId, body: PlacementEnd, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
-    async def write(session: AsyncSession):
-        placement = await session.get(Placement, placement_id)
-        if placement is None or placement.child_id != child_id or placement.withdrawn:
-            raise InputError("placement_id", "no such placement for this child", "path")
-        domain.check_placement_end(placement=placement, end_date=body.end_date)
-        placement.end_date = body.end_date
-        placement.record_version += 1
-        session.add(placement)
-        publish(session, *domain.placement_event(placement))
-        record_access(session, client, "write", "placement", child_id, purpose)
-        return 200, placement.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+async def placement_ended(child_id: ChildId, placement_id: RecordId, body: PlacementEnd, request: Request,
+                          idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.end_placement, client, "write", "placement", child_id, purpose, placement_id, body))
 
 
-@router.patch("/children/{child_id}/placements/{placement_id}", responses={409: {"description": "stale record_version"}})
-async def correct_placement(
-    child_id: ChildId, placement_id: RecordId, body: PlacementCorrection, request: Request,
-    idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
+@router.patch("/children/{child_id}/placements/{placement_id}", responses=STALE)
+async def correct_placement(child_id: ChildId, placement_id: RecordId, body: PlacementCorrection, request: Request,
+                            idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
     """Correct a placement (any field, its dates included), against the version last read."""
-
-    async def write(session: AsyncSession):
-        placement = await session.get(Placement, placement_id)
-        check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
-        fields = _corrected(placement, body, required={"start_date", "placement_type"})
-        period = await session.get(CarePeriod, placement.care_period_id)
-        others = [p for p in await _placements(session, period.care_period_id) if p.placement_id != placement_id]
-        domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
-        for name, value in fields.items():
-            setattr(placement, name, value)
-        next_version(placement)
-        session.add(placement)
-        publish(session, *domain.placement_event(placement))
-        record_access(session, client, "correct", "placement", child_id, purpose)
-        return 200, placement.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.correct_placement, client, "correct", "placement", child_id, purpose, placement_id, body))
 
 
-@router.post("/children/{child_id}/placements/{placement_id}/withdraw", responses={409: {"description": "stale record_version"}})
-async def withdraw_placement(
-    child_id: ChildId, placement_id: RecordId, body: Change, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
+@router.post("/children/{child_id}/placements/{placement_id}/withdraw", responses=STALE)
+async def withdraw_placement(child_id: ChildId, placement_id: RecordId, body: Change, request: Request,
+                             idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
     """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
-
-    async def write(session: AsyncSession):
-        placement = await session.get(Placement, placement_id)
-        check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
-        withdraw(placement)
-        session.add(placement)
-        publish(session, *domain.placement_event(placement))
-        record_access(session, client, "withdraw", "placement", child_id, purpose)
-        return 200, placement.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
-
-
-@router.patch("/children/{child_id}/care-periods/{care_period_id}", responses={409: {"description": "stale record_version"}})
-async def correct_care_period(
-    child_id: ChildId, care_period_id: RecordId, body: CarePeriodCorrection, request: Request,
-    idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
-    """Correct a period of care (its dates, legal status, reason ceased), against the version last read."""
-
-    async def write(session: AsyncSession):
-        period = await session.get(CarePeriod, care_period_id)
-        check_current(period if period and period.child_id == child_id else None, body.record_version, "care_period_id")
-        fields = _corrected(period, body, required={"start_date", "legal_status"})
-        if fields["end_date"] is None:
-            fields["reason_ceased"] = None
-        child = await session.get(Child, child_id)
-        others = [p for p in await _periods(session, child_id) if p.care_period_id != care_period_id]
-        domain.check_care_period_record(date_of_birth=child.date_of_birth, start_date=fields["start_date"],
-                                        end_date=fields["end_date"], reason_ceased=fields["reason_ceased"],
-                                        others=others, placements=await _placements(session, care_period_id))
-        for name, value in fields.items():
-            setattr(period, name, value)
-        next_version(period)
-        session.add(period)
-        publish(session, *domain.care_period_event(child, period))
-        record_access(session, client, "correct", "care_period", child_id, purpose)
-        return 200, period.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
-
-
-@router.post("/children/{child_id}/care-periods/{care_period_id}/withdraw", responses={409: {"description": "stale record_version"}})
-async def withdraw_care_period(
-    child_id: ChildId, care_period_id: RecordId, body: Change, request: Request, idempotency_key: IdempotencyKey,
-    purpose: Purpose = None, client: ApiClient = require_scope(WRITE),
-):
-    """Withdraw a period of care recorded in error (withdraw its placements first)."""
-
-    async def write(session: AsyncSession):
-        period = await session.get(CarePeriod, care_period_id)
-        check_current(period if period and period.child_id == child_id else None, body.record_version, "care_period_id")
-        if placements := await _placements(session, care_period_id):
-            raise InputError("care_period_id", f"placement {placements[0].placement_id} is recorded in this period: "
-                                               "withdraw its placements first", "path")
-        withdraw(period)
-        session.add(period)
-        publish(session, *domain.care_period_event(await session.get(Child, child_id), period))
-        record_access(session, client, "withdraw", "care_period", child_id, purpose)
-        return 200, period.model_dump(mode="json")
-
-    return await write_once(request, client, idempotency_key, body, write)
+    return await write_once(request, client, idempotency_key, body, audited(
+        commands.withdraw_placement, client, "withdraw", "placement", child_id, purpose, placement_id, body))
 
 
 @router.get("/children/{child_id}")
 async def child_record(child_id: ChildId, request: Request, purpose: RequiredPurpose, client: ApiClient = require_scope(READ)):
     """A child's periods of care and placements, for the case system to reconcile. Audited."""
     async with request.app.state.runtime.sessions() as session:
-        child = await session.get(Child, child_id)
-        if child is None:
-            raise InputError("child_id", "unknown child", "path")
-        periods = await _periods(session, child_id)
-        placements = (await session.exec(select(Placement).where(Placement.child_id == child_id, ~Placement.withdrawn))).all()
+        record = await commands.child_record(session, child_id)
         record_access(session, client, "read", "child", child_id, purpose)
         await session.commit()
-    return {
-        "child_id": child_id,
-        "care_periods": [p.model_dump(mode="json") for p in sorted(periods, key=lambda p: p.start_date)],
-        "placements": [p.model_dump(mode="json") for p in sorted(placements, key=lambda p: p.start_date)],
-    }
+    return record

@@ -1,0 +1,154 @@
+"""Bulk: many records in one request (a partner's nightly catch-up, a backlog), through the same command
+handlers as the service's single requests. Each record has its own idempotency key, so a re-sent batch
+changes nothing already applied; one child's records are applied together or not at all, in the order sent.
+
+A service passes its commands: name -> Command(handler, the id of the record it is about or None, the body
+model, the audited resource). A handler is ``async (session, child_id, [record_id,] body) -> (status, record)``.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from backbone.audit import record_access
+from backbone.auth import ApiClient, require_scope
+from backbone.errors import Conflict, InputError, NotKnownYet
+from backbone.idempotency import fingerprint
+from backbone.requests import Purpose, StrictBody, _not_a_real_identifier
+from backbone.tables import IdempotencyRecord
+
+MAX_RECORDS = 5_000
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: object
+    record_id: str | None  # the path id the single request takes (e.g. placement_id), or None
+    body: type[BaseModel]
+    resource: str  # for the audit log
+
+
+class RecordResult(BaseModel):
+    index: int
+    key: str
+    outcome: Literal["created", "updated", "unchanged", "rejected", "retry", "not applied"]
+    status: int
+    record: dict | None = None
+    error: dict | None = None  # {field, reason}
+
+
+def _error(error: Exception) -> dict:
+    if isinstance(error, (InputError, NotKnownYet)):
+        return {"field": error.field, "reason": error.reason}
+    first = error.errors()[0]
+    return {"field": ".".join(str(p) for p in first["loc"]), "reason": first["msg"]}
+
+
+def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter:
+    router = APIRouter(tags=[tag])
+    record_model = create_model(
+        "BulkRecord", __base__=StrictBody,
+        key=(str, Field(min_length=8, max_length=128, description="This record's idempotency key.")),
+        command=(Literal[tuple(commands)], ...),  # type: ignore[valid-type]
+        child_id=(str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")),
+        record_id=(str | None, Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+                                     description="The id of the record the command is about, where it takes one.")),
+        record=(dict, Field(description="The command's body, as for the single request.")),
+    )
+    records_of = TypeAdapter(list[record_model])
+    body = {"required": True, "content": {
+        "application/json": {"schema": {"type": "array", "maxItems": MAX_RECORDS, "items": record_model.model_json_schema()}},
+        "application/x-ndjson": {"schema": {"type": "string", "description": "One record per line"}}}}
+
+    def parse(raw: bytes, content_type: str) -> list:
+        ndjson = "ndjson" in content_type
+        try:
+            text = raw.decode()
+            items = [json.loads(line) for line in text.splitlines() if line.strip()] if ndjson else json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputError("body", f"not {'NDJSON' if ndjson else 'a JSON array'}: {str(error)[:80]}") from None
+        if not isinstance(items, list) or len(items) > MAX_RECORDS:
+            raise InputError("body", f"send a list of at most {MAX_RECORDS} records")
+        try:
+            records = records_of.validate_python(items)
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise InputError(".".join(str(p) for p in first["loc"]), first["msg"]) from None
+        for index, record in enumerate(records):
+            try:
+                _not_a_real_identifier(record.child_id)
+            except ValueError as reason:
+                raise InputError(f"{index}.child_id", str(reason)) from None
+        return records
+
+    async def apply_child(sessions, client: ApiClient, purpose: str | None, indexed: list) -> list[RecordResult]:
+        """One child's records, in one transaction: every new one applied, or (one refused) none."""
+        results: list[RecordResult] = []
+        refusal = None
+        async with sessions() as session:
+            await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(f"child:{indexed[0][1].child_id}", 0))))
+            for index, item in indexed:
+                payload = {"bulk": item.model_dump(mode="json", exclude={"key"})}
+                prior = await session.get(IdempotencyRecord, (client.client_id, item.key))
+                if prior and prior.request_fingerprint == fingerprint(payload):
+                    results.append(RecordResult(index=index, key=item.key, outcome="unchanged", status=prior.status_code,
+                                                record=prior.response))
+                    continue
+                command = commands[item.command]
+                try:
+                    if prior:
+                        raise InputError("key", "this key was already used for a different record")
+                    if (command.record_id is None) != (item.record_id is None):
+                        raise InputError("record_id", f"{item.command} {'needs' if command.record_id else 'takes no'} record_id")
+                    parsed = command.body.model_validate(item.record)
+                    args = (item.record_id, parsed) if command.record_id else (parsed,)
+                    status, stored = await command.handler(session, item.child_id, *args)
+                except (InputError, NotKnownYet, ValidationError) as error:
+                    outcome, status = ("retry", 503) if isinstance(error, NotKnownYet) else \
+                        ("rejected", 409 if isinstance(error, Conflict) else 422)
+                    refusal = RecordResult(index=index, key=item.key, outcome=outcome, status=status, error=_error(error))
+                    break
+                record_access(session, client, "write", f"bulk:{item.command}", item.child_id, purpose)
+                session.add(IdempotencyRecord(client_id=client.client_id, key=item.key,
+                                              request_fingerprint=fingerprint(payload), status_code=status, response=stored))
+                results.append(RecordResult(index=index, key=item.key, outcome="created" if status == 201 else "updated",
+                                            status=status, record=stored))
+            if refusal is None:
+                try:
+                    await session.commit()
+                    return results
+                except IntegrityError:  # a concurrent request stored a clashing state first
+                    first_new = next(r for r in results if r.outcome in ("created", "updated"))
+                    refusal = RecordResult(index=first_new.index, key=first_new.key, outcome="rejected", status=409, error={
+                        "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
+            await session.rollback()
+        # None of this child's new records was stored: the refused one says why, the others point to it.
+        unchanged = {r.index: r for r in results if r.outcome == "unchanged"}
+        return [unchanged.get(index) or (refusal if index == refusal.index else RecordResult(
+                    index=index, key=item.key, outcome="not applied", status=424,
+                    error={"field": "index", "reason": f"record {refusal.index} of this child was not applied"}))
+                for index, item in indexed]
+
+    @router.post("/bulk", openapi_extra={"requestBody": body}, response_model=list[RecordResult])
+    async def bulk(request: Request, purpose: Purpose = None, client: ApiClient = require_scope(scope)) -> list[RecordResult]:
+        """Many records at once: a JSON array, or NDJSON (`Content-Type: application/x-ndjson`), each
+        `{key, command, child_id, record_id?, record}`. A result per record: created, updated, unchanged (a
+        re-send), rejected (field and reason), retry (the child is not known here yet), or not applied
+        (another record of the same child was not: a child's records go in together or not at all)."""
+        records = parse(await request.body(), request.headers.get("content-type", ""))
+        by_child: dict[str, list] = {}
+        for index, record in enumerate(records):
+            by_child.setdefault(record.child_id, []).append((index, record))
+        results = []
+        for indexed in by_child.values():
+            results += await apply_child(request.app.state.runtime.sessions, client, purpose, indexed)
+        request.app.state.runtime.events_staged()
+        return sorted(results, key=lambda r: r.index)
+
+    return router
