@@ -1,6 +1,8 @@
 """Bulk: many records in one request (a partner's nightly catch-up, a backlog), through the same command
 handlers as the service's single requests. Each record has its own idempotency key, so a re-sent batch
 changes nothing already applied; one child's records are applied together or not at all, in the order sent.
+The batch is one transaction (one durable commit), each child a savepoint in it; the children's locks are
+held until it commits, so a single request about one of them waits for the batch.
 
 A service passes its commands: name -> Command(handler, the id of the record it is about or None, the body
 model, the audited resource). A handler is ``async (session, child_id, [record_id,] body) -> (status, record)``.
@@ -87,12 +89,13 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
                 raise InputError(f"{index}.child_id", str(reason)) from None
         return records
 
-    async def apply_child(sessions, client: ApiClient, purpose: str | None, indexed: list) -> list[RecordResult]:
-        """One child's records, in one transaction: every new one applied, or (one refused) none."""
+    async def apply_child(session, client: ApiClient, purpose: str | None, indexed: list) -> list[RecordResult]:
+        """One child's records, in a savepoint of the batch's transaction: every new one applied, or none."""
         results: list[RecordResult] = []
         refusal = None
-        async with sessions() as session:
-            await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(f"child:{indexed[0][1].child_id}", 0))))
+        await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(f"child:{indexed[0][1].child_id}", 0))))
+        savepoint = await session.begin_nested()
+        try:
             for index, item in indexed:
                 payload = {"bulk": item.model_dump(mode="json", exclude={"key"})}
                 prior = await session.get(IdempotencyRecord, (client.client_id, item.key))
@@ -120,14 +123,15 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
                 results.append(RecordResult(index=index, key=item.key, outcome="created" if status == 201 else "updated",
                                             status=status, record=stored))
             if refusal is None:
-                try:
-                    await session.commit()
-                    return results
-                except IntegrityError:  # a concurrent request stored a clashing state first
-                    first_new = next(r for r in results if r.outcome in ("created", "updated"))
-                    refusal = RecordResult(index=first_new.index, key=first_new.key, outcome="rejected", status=409, error={
-                        "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
-            await session.rollback()
+                await session.flush()  # a state the database forbids shows here, inside the savepoint
+                await savepoint.commit()
+                return results
+        except IntegrityError:  # a concurrent request stored a clashing state first
+            first_new = next((r for r in results if r.outcome in ("created", "updated")), None)
+            index, key = (first_new.index, first_new.key) if first_new else (indexed[0][0], indexed[0][1].key)
+            refusal = RecordResult(index=index, key=key, outcome="rejected", status=409, error={
+                "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
+        await savepoint.rollback()
         # None of this child's new records was stored: the refused one says why, the others point to it.
         unchanged = {r.index: r for r in results if r.outcome == "unchanged"}
         return [unchanged.get(index) or (refusal if index == refusal.index else RecordResult(
@@ -146,8 +150,11 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
         for index, record in enumerate(records):
             by_child.setdefault(record.child_id, []).append((index, record))
         results = []
-        for indexed in by_child.values():
-            results += await apply_child(request.app.state.runtime.sessions, client, purpose, indexed)
+        # One transaction (one durable commit) for the batch; each child in a savepoint of it.
+        async with request.app.state.runtime.sessions() as session:
+            for indexed in by_child.values():
+                results += await apply_child(session, client, purpose, indexed)
+            await session.commit()
         request.app.state.runtime.events_staged()
         return sorted(results, key=lambda r: r.index)
 
