@@ -1,8 +1,8 @@
 """Bulk: many records in one request (a partner's nightly catch-up, a backlog), through the same command
 handlers as the service's single requests. Each record has its own idempotency key, so a re-sent batch
 changes nothing already applied; one child's records are applied together or not at all, in the order sent.
-The batch is one transaction (one durable commit), each child a savepoint in it; the children's locks are
-held until it commits, so a single request about one of them waits for the batch.
+Children are applied in a fixed order, a few dozen per transaction (one durable commit), each a savepoint in
+it; their locks are held until it commits, so a single request about one of them waits that long.
 
 A service passes its commands: name -> Command(handler, the id of the record it is about or None, the body
 model, the audited resource). A handler is ``async (session, child_id, [record_id,] body) -> (status, record)``.
@@ -26,6 +26,7 @@ from backbone.requests import Purpose, StrictBody, _not_a_real_identifier
 from backbone.tables import IdempotencyRecord
 
 MAX_RECORDS = 5_000
+CHILDREN_PER_COMMIT = 50  # each child holds a lock and a savepoint until its transaction commits
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,15 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
         for index, record in enumerate(records):
             by_child.setdefault(record.child_id, []).append((index, record))
         results = []
-        # One transaction (one durable commit) for the batch; each child in a savepoint of it.
-        async with request.app.state.runtime.sessions() as session:
-            for indexed in by_child.values():
-                results += await apply_child(session, client, purpose, indexed)
-            await session.commit()
+        # Children in a fixed order (two batches lock shared children in the same order: no deadlock), a
+        # transaction (one durable commit) per CHILDREN_PER_COMMIT of them, each child a savepoint in it; the
+        # chunks bound the locks and savepoints one transaction holds.
+        children = sorted(by_child)
+        for start in range(0, len(children), CHILDREN_PER_COMMIT):
+            async with request.app.state.runtime.sessions() as session:
+                for child in children[start:start + CHILDREN_PER_COMMIT]:
+                    results += await apply_child(session, client, purpose, by_child[child])
+                await session.commit()
         request.app.state.runtime.events_staged()
         return sorted(results, key=lambda r: r.index)
 

@@ -116,7 +116,10 @@ def token_router() -> APIRouter:
             return _error(400, "unsupported_grant_type", "grant_type must be client_credentials")
         registry = request.app.state.clients
         if "client_assertion" in form:
-            client = _by_assertion(registry, form, str(request.url_for("token")), seen)
+            # The audience a client signs for: this service's token URL as configured (a Host header is the
+            # caller's to choose), or, unconfigured (development), as the request reached it.
+            token_url = request.app.state.runtime.settings.token_url or str(request.url_for("token"))
+            client = _by_assertion(registry, form, token_url, seen)
         else:
             client = _by_secret(registry, form, request.headers.get("authorization", ""))
         if client is None:
@@ -153,6 +156,8 @@ def _by_assertion(registry, form: dict, token_url: str, seen: SeenAssertions):
     assertion = form["client_assertion"]
     try:
         unverified = json.loads(jws.extract_compact(assertion.encode()).payload)
+        if not isinstance(unverified, dict):
+            return None
         entry = registry.entry(str(unverified.get("iss", "")))
         if not entry or not entry.get("jwks"):
             return None

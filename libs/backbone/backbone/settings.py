@@ -34,6 +34,9 @@ class ServiceSettings(BaseSettings):
     # The private key access tokens are signed with (`python -m backbone.clients --file F signing-key`). Without
     # one a key is made at start-up and tokens last until a restart; instances sharing an address need the file.
     token_signing_key_file: Path | None = None
+    # This service's token endpoint as partners reach it (e.g. https://placements.council.example/oauth2/token):
+    # the audience client assertions must name. Set it in production; unset, the request's own URL is used.
+    token_url: str | None = None
     # Housekeeping (backbone.housekeeping): how long published outbox rows, idempotency keys and processed-event
     # ids are kept. Duplicate protection must outlast any retry or redelivery (minutes): days are ample.
     outbox_retention_days: float = Field(7, ge=1)

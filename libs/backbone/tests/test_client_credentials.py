@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 from fastapi import FastAPI
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.jwk import ECKey, RSAKey
 
 from backbone.auth import ApiClient, require_scope
@@ -103,7 +103,7 @@ async def test_a_client_secret_buys_a_token_too_and_may_ask_for_fewer_scopes(cli
 
 
 @pytest.mark.parametrize("case", ["wrong key", "wrong audience", "too long", "replayed", "unknown client", "wrong secret",
-                                  "no grant", "not a jwt"])
+                                  "no grant", "not a jwt", "not an object"])
 async def test_bad_credentials_get_no_token(clients_file, partner_key, case):
     other = RSAKey.generate_key(2048, private=True, auto_kid=True)
     forms = {
@@ -114,6 +114,7 @@ async def test_bad_credentials_get_no_token(clients_file, partner_key, case):
         "wrong secret": {"grant_type": "client_credentials", "client_id": "health-provider", "client_secret": "guess"},
         "no grant": {"client_id": "health-provider", "client_secret": SECRETS[clients_file]},
         "not a jwt": assertion_form("a.b.c"),
+        "not an object": assertion_form(jws.serialize_compact({"alg": "RS512"}, b"[1]", partner_key, algorithms=["RS512"])),
     }
 
     async def steps(http):

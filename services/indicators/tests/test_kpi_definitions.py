@@ -180,10 +180,12 @@ async def test_initial_pep_population_follows_the_catalogue(facts):
     await facts.care_period("pep-after-leaving", "2025-10-23", end="2025-11-20")
     await notified(facts, "pep-after-leaving", "2025-10-24", "2025-11-25")       # in, but a PEP after leaving: not done
     await facts.care_period("never-notified", "2025-10-23")                      # reported separately
+    await facts.care_period("notified-later", "2025-10-23")
+    await notified(facts, "notified-later", "2026-01-05")                        # after D: as of D, not notified
     kpi = await facts.kpi("pep_initial_on_time", as_of=date(2025, 12, 31))
-    assert (kpi.numerator, kpi.denominator, kpi.reported_separately) == (1, 2, 1)
+    assert (kpi.numerator, kpi.denominator, kpi.reported_separately) == (1, 2, 2)
     rows = await facts.children("pep_initial_on_time", as_of=date(2025, 12, 31))
-    assert set(rows) == {"counted", "pep-after-leaving", "never-notified"}
+    assert set(rows) == {"counted", "pep-after-leaving", "never-notified", "notified-later"}
     assert rows["pep-after-leaving"] == (True, False, "initial PEP due 2025-11-14, not done")
     assert rows["never-notified"][:2] == (False, False)
 

@@ -45,6 +45,9 @@ def check_care_period_end(*, period: CarePeriod, end_date: date, placements: lis
     for placement in placements:
         if placement.start_date > end_date:
             raise InputError("end_date", f"{end_date} is before placement {placement.placement_id} started ({placement.start_date})")
+        if placement.end_date and placement.end_date > end_date:
+            raise InputError("end_date", f"placement {placement.placement_id} ended later ({placement.end_date}): "
+                                         "correct it first, so no placement runs outside its period of care")
 
 
 def open_period(periods: list[CarePeriod]) -> CarePeriod | None:

@@ -65,3 +65,12 @@ def test_a_corrected_period_must_hold_its_placements_and_give_a_reason_when_ende
     with pytest.raises(InputError, match="needs its reason"):
         domain.check_care_period_record(date_of_birth=date(2012, 1, 1), start_date=date(2024, 1, 1), end_date=date(2025, 1, 1),
                                         reason_ceased=None, others=[], placements=[])
+
+
+def test_a_period_cannot_end_before_a_placement_in_it_has_ended():
+    # The placement ran to 1 March; leaving care on 1 February would leave a month of it outside the period.
+    with pytest.raises(InputError, match="ended later"):
+        domain.check_care_period_end(period=PERIOD, end_date=date(2024, 2, 1),
+                                     placements=[placement("p1", date(2024, 1, 1), date(2024, 3, 1))])
+    domain.check_care_period_end(period=PERIOD, end_date=date(2024, 3, 1),
+                                 placements=[placement("p1", date(2024, 1, 1), date(2024, 3, 1))])

@@ -54,8 +54,8 @@ KPI = Kpi(
             JOIN calendar_days due_day ON due_day.is_school_day
                                       AND due_day.school_days = entered.school_days + :initial_pep_school_days
             WHERE due_day.day BETWEEN :window_start AND :d AND (p.end_date IS NULL OR p.end_date > due_day.day)
-              AND NOT EXISTS (SELECT 1 FROM virtual_school_notifications n
-                              WHERE n.child_id = p.child_id AND n.notified_date >= p.start_date
+              AND NOT EXISTS (SELECT 1 FROM virtual_school_notifications n  -- as known on D: nothing dated later
+                              WHERE n.child_id = p.child_id AND n.notified_date >= p.start_date AND n.notified_date <= :d
                                 AND (p.end_date IS NULL OR n.notified_date <= p.end_date))
         )
         SELECT due.child_id, true AS in_denominator, coalesce(due.completed <= due.due_date, false) AS in_numerator,
