@@ -101,3 +101,13 @@ def test_a_period_of_care_is_corrected_within_its_rules(people):
     assert earlier.status_code == 200 and earlier.json()["record_version"] == 2
     refused = case.post(f"{url}/withdraw", {"record_version": 2})
     assert refused.status_code == 422 and "withdraw its placements first" in refused.text
+
+
+def test_a_child_entered_in_error_can_be_entered_again_with_the_right_date_of_birth(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    wrong = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2013-01-01", "start_date": ago(30), "legal_status": "C2"})
+    again = case.post(f"/children/{child}/care-periods", {"date_of_birth": "2013-10-01", "start_date": ago(20), "legal_status": "C2"})
+    assert again.status_code == 422  # a live period holds the recorded date of birth
+    assert case.post(f"/children/{child}/care-periods/{wrong['care_period_id']}/withdraw", {"record_version": 1}).status_code == 200
+    right = case.post(f"/children/{child}/care-periods", {"date_of_birth": "2013-10-01", "start_date": ago(20), "legal_status": "C2"})
+    assert right.status_code == 201, right.text

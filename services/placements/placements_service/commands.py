@@ -95,6 +95,8 @@ async def enter_care(session: AsyncSession, child_id: str, body: CarePeriodStart
     """A child became looked after."""
     child = await session.get(Child, child_id)
     periods = await _periods(session, child_id)
+    if child is not None and not periods:  # every period withdrawn as entered in error: its birth date may be too
+        child.date_of_birth = body.date_of_birth
     domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=child, periods=periods)
     if child is None:
         child = Child(child_id=child_id, date_of_birth=body.date_of_birth)
