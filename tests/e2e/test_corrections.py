@@ -111,3 +111,33 @@ def test_a_child_entered_in_error_can_be_entered_again_with_the_right_date_of_bi
     assert case.post(f"/children/{child}/care-periods/{wrong['care_period_id']}/withdraw", {"record_version": 1}).status_code == 200
     right = case.post(f"/children/{child}/care-periods", {"date_of_birth": "2013-10-01", "start_date": ago(20), "legal_status": "C2"})
     assert right.status_code == 201, right.text
+
+
+def test_leaving_care_records_are_corrected_and_withdrawn_the_same_way(stack, people):
+    leaving = Partner(stack.url("leaving_care"), "leaving-care-team")
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2006-03-01", "start_date": ago(900), "legal_status": "C2"})
+    case.post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end", {"end_date": ago(200), "reason_ceased": "E5"})
+    status = leaving.post_ok(f"/children/{child}/leaving-care-status", {"status": "relevant", "effective_date": ago(200)})
+    allocation = leaving.post_ok(f"/children/{child}/adviser-allocations", {"role": "personal_adviser", "start_date": ago(150)})
+
+    def pa_reason(expected):
+        deadline = time.monotonic() + 10
+        while True:
+            rows = people["manager"].get("/kpis/pa_allocated/children", purpose="correction test").json()
+            reason = next((r["reason"] for r in rows if r["child_id"] == child), None)
+            if reason == expected or time.monotonic() > deadline:
+                return reason
+            time.sleep(0.1)
+
+    # Recorded as relevant; really former relevant (the young person is 20): corrected against version 1.
+    corrected = leaving.http.patch(f"/children/{child}/leaving-care-status/{status['status_id']}",
+                                   json={"record_version": 1, "status": "former_relevant"}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert corrected.status_code == 200 and corrected.json()["record_version"] == 2
+    assert pa_reason("former relevant, personal adviser allocated") == "former relevant, personal adviser allocated"
+    # The allocation was entered for the wrong young person: withdrawn, it leaves the KPI.
+    stale = leaving.post(f"/children/{child}/adviser-allocations/{allocation['allocation_id']}/withdraw", {"record_version": 3})
+    assert stale.status_code == 409
+    assert leaving.post(f"/children/{child}/adviser-allocations/{allocation['allocation_id']}/withdraw", {"record_version": 1}).status_code == 200
+    assert pa_reason("former relevant, no personal adviser allocated") == "former relevant, no personal adviser allocated"
+    leaving.close()

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import care_register
 from backbone.bulk import Command
+from backbone.corrections import Change, check_current, next_version, withdraw
 from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.errors import InputError
@@ -51,7 +52,30 @@ def _publish_allocation(session: AsyncSession, allocation: AdviserAllocation) ->
         "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
         "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
         "record_version": allocation.record_version,
+        **({"withdrawn": True} if allocation.withdrawn else {}),
     })
+
+
+def _publish_status(session: AsyncSession, status: CareLeaverStatus) -> None:
+    publish(session, STATUS_RECORDED, {
+        "status_id": status.status_id,
+        "child_id": status.child_id,
+        "status": status.status,
+        "effective_date": status.effective_date.isoformat(),
+        "record_version": status.record_version,
+        **({"withdrawn": True} if status.withdrawn else {}),
+    })
+
+
+class StatusCorrection(Change):
+    status: Status | None = None
+    effective_date: date | None = None
+
+
+class AllocationCorrection(Change):
+    role: Role | None = None
+    start_date: date | None = None
+    end_date: date | None = None
 
 
 async def record_status(session: AsyncSession, child_id: str, body: StatusRecorded) -> tuple[int, dict]:
@@ -59,13 +83,7 @@ async def record_status(session: AsyncSession, child_id: str, body: StatusRecord
     await _check_known_child(session, child_id, "effective_date", body.effective_date)
     status = CareLeaverStatus(status_id=str(uuid.uuid4()), child_id=child_id, status=body.status, effective_date=body.effective_date)
     session.add(status)
-    publish(session, STATUS_RECORDED, {
-        "status_id": status.status_id,
-        "child_id": child_id,
-        "status": status.status,
-        "effective_date": status.effective_date.isoformat(),
-        "record_version": status.record_version,
-    })
+    _publish_status(session, status)
     return 201, status.model_dump(mode="json")
 
 
@@ -80,7 +98,7 @@ async def allocate_adviser(session: AsyncSession, child_id: str, body: Allocated
 
 async def end_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: AllocationEnded) -> tuple[int, dict]:
     allocation = await session.get(AdviserAllocation, allocation_id)
-    if allocation is None or allocation.child_id != child_id:
+    if allocation is None or allocation.child_id != child_id or allocation.withdrawn:
         raise InputError("allocation_id", "no such allocation for this young person", "path")
     if allocation.end_date is not None:
         raise InputError("allocation_id", f"this allocation already ended on {allocation.end_date}", "path")
@@ -94,8 +112,64 @@ async def end_allocation(session: AsyncSession, child_id: str, allocation_id: st
     return 200, allocation.model_dump(mode="json")
 
 
+async def correct_status(session: AsyncSession, child_id: str, status_id: str, body: StatusCorrection) -> tuple[int, dict]:
+    """Correct a recorded status or its date, against the version last read."""
+    status = await session.get(CareLeaverStatus, status_id)
+    check_current(status if status and status.child_id == child_id else None, body.record_version, "status_id")
+    for name in body.model_fields_set - {"record_version"}:
+        if getattr(body, name) is None:
+            raise InputError(name, "cannot be removed, only corrected")
+        setattr(status, name, getattr(body, name))
+    await _check_known_child(session, child_id, "effective_date", status.effective_date)
+    next_version(status)
+    session.add(status)
+    _publish_status(session, status)
+    return 200, status.model_dump(mode="json")
+
+
+async def correct_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: AllocationCorrection) -> tuple[int, dict]:
+    """Correct an allocation (role, dates; end_date null reopens it), against the version last read."""
+    allocation = await session.get(AdviserAllocation, allocation_id)
+    check_current(allocation if allocation and allocation.child_id == child_id else None, body.record_version, "allocation_id")
+    for name in body.model_fields_set - {"record_version"}:
+        if getattr(body, name) is None and name != "end_date":
+            raise InputError(name, "cannot be removed, only corrected")
+        setattr(allocation, name, getattr(body, name))
+    await _check_known_child(session, child_id, "start_date", allocation.start_date)
+    if allocation.end_date is not None:
+        not_in_future("end_date", allocation.end_date)
+        if allocation.end_date < allocation.start_date:
+            raise InputError("end_date", f"{allocation.end_date} is before the allocation started ({allocation.start_date})")
+    next_version(allocation)
+    session.add(allocation)
+    _publish_allocation(session, allocation)
+    return 200, allocation.model_dump(mode="json")
+
+
+async def withdraw_status(session: AsyncSession, child_id: str, status_id: str, body: Change) -> tuple[int, dict]:
+    status = await session.get(CareLeaverStatus, status_id)
+    check_current(status if status and status.child_id == child_id else None, body.record_version, "status_id")
+    withdraw(status)
+    session.add(status)
+    _publish_status(session, status)
+    return 200, status.model_dump(mode="json")
+
+
+async def withdraw_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: Change) -> tuple[int, dict]:
+    allocation = await session.get(AdviserAllocation, allocation_id)
+    check_current(allocation if allocation and allocation.child_id == child_id else None, body.record_version, "allocation_id")
+    withdraw(allocation)
+    session.add(allocation)
+    _publish_allocation(session, allocation)
+    return 200, allocation.model_dump(mode="json")
+
+
 COMMANDS = {
     "leaving-care-status": Command(record_status, None, StatusRecorded, "care_leaver_status"),
     "allocate-adviser": Command(allocate_adviser, None, Allocated, "adviser_allocation"),
     "end-adviser-allocation": Command(end_allocation, "allocation_id", AllocationEnded, "adviser_allocation"),
+    "correct-leaving-care-status": Command(correct_status, "status_id", StatusCorrection, "care_leaver_status"),
+    "withdraw-leaving-care-status": Command(withdraw_status, "status_id", Change, "care_leaver_status"),
+    "correct-adviser-allocation": Command(correct_allocation, "allocation_id", AllocationCorrection, "adviser_allocation"),
+    "withdraw-adviser-allocation": Command(withdraw_allocation, "allocation_id", Change, "adviser_allocation"),
 }

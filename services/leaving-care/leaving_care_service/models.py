@@ -17,6 +17,7 @@ class CareLeaverStatus(SQLModel, table=True):
     status: str
     effective_date: date
     record_version: int = 1
+    withdrawn: bool = False  # entered in error (docs/corrections.md)
 
 
 class AdviserAllocation(SQLModel, table=True):
@@ -27,3 +28,4 @@ class AdviserAllocation(SQLModel, table=True):
     start_date: date
     end_date: date | None = None
     record_version: int = 1
+    withdrawn: bool = False
