@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import care_register
 from backbone.bulk import Command
-from backbone.corrections import Change, check_current, next_version, withdraw
+from backbone.corrections import Change, check_current, next_version, withdraw_record
 from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.errors import InputError
@@ -147,21 +147,12 @@ async def correct_allocation(session: AsyncSession, child_id: str, allocation_id
 
 
 async def withdraw_status(session: AsyncSession, child_id: str, status_id: str, body: Change) -> tuple[int, dict]:
-    status = await session.get(CareLeaverStatus, status_id)
-    check_current(status if status and status.child_id == child_id else None, body.record_version, "status_id")
-    withdraw(status)
-    session.add(status)
-    _publish_status(session, status)
-    return 200, status.model_dump(mode="json")
+    return await withdraw_record(session, CareLeaverStatus, status_id, child_id, body.record_version, "status_id", _publish_status)
 
 
 async def withdraw_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: Change) -> tuple[int, dict]:
-    allocation = await session.get(AdviserAllocation, allocation_id)
-    check_current(allocation if allocation and allocation.child_id == child_id else None, body.record_version, "allocation_id")
-    withdraw(allocation)
-    session.add(allocation)
-    _publish_allocation(session, allocation)
-    return 200, allocation.model_dump(mode="json")
+    return await withdraw_record(session, AdviserAllocation, allocation_id, child_id, body.record_version, "allocation_id",
+                                 _publish_allocation)
 
 
 COMMANDS = {

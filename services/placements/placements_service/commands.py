@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.bulk import Command
 from backbone.codes import code_list
-from backbone.corrections import Change, check_current, next_version, withdraw
+from backbone.corrections import Change, check_current, next_version, withdraw, withdraw_record
 from backbone.errors import InputError
 from backbone.outbox import publish
 from backbone.requests import StrictBody
@@ -191,12 +191,8 @@ async def correct_placement(session: AsyncSession, child_id: str, placement_id: 
 
 async def withdraw_placement(session: AsyncSession, child_id: str, placement_id: str, body: Change) -> Result:
     """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
-    placement = await session.get(Placement, placement_id)
-    check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
-    withdraw(placement)
-    session.add(placement)
-    publish(session, *domain.placement_event(placement))
-    return 200, placement.model_dump(mode="json")
+    return await withdraw_record(session, Placement, placement_id, child_id, body.record_version, "placement_id",
+                                 lambda session, placement: publish(session, *domain.placement_event(placement)))
 
 
 async def correct_care_period(session: AsyncSession, child_id: str, care_period_id: str, body: CarePeriodCorrection) -> Result:
