@@ -69,9 +69,12 @@ def stack(database_server, kafka_bootstrap, tmp_path_factory):
     running = ServiceStack(
         database_server, kafka_bootstrap, tmp_path_factory.mktemp("logs"),
         ports={s.name: free_port() for s in SERVICES}, database_prefix="stack_",
-    ).start()
-    yield running
-    running.stop()
+    )
+    try:
+        running.start()
+        yield running
+    finally:  # a service that fails to start must not leave the others running after the tests
+        running.stop()
 
 
 def pytest_collection_modifyitems(items):

@@ -74,10 +74,19 @@ def main() -> None:
         # interrupt the shutdown half-way and leave a server running: ignore them until everything has stopped.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        print("\nstopping...", flush=True)
+        say("\nstopping...")
         for part in reversed(started):
             part.stop()
-        print("stopped.")
+        say("stopped.")
+
+
+def say(text: str) -> None:
+    """Print during shutdown, unless our reader has gone (the `tee` of a `make run | tee log`, which the same
+    Ctrl-C stopped): a broken pipe must not cut the shutdown short and leave the servers running."""
+    try:
+        print(text, flush=True)
+    except OSError:  # BrokenPipeError included
+        pass
 
 
 def start_broker():
