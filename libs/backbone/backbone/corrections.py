@@ -35,6 +35,18 @@ def check_current(record: Versioned | None, seen: int, field: str) -> None:
                                          "read it again and send your change against that version")
 
 
+def corrected_fields(record, body: Change, required: set[str]) -> dict:
+    """The record's correctable fields with the correction applied (only the fields sent change; a field in
+    ``required`` cannot be sent as null): what the rules are checked against before anything is stored."""
+    fields = {name: getattr(record, name) for name in type(body).model_fields if name != "record_version"}
+    for name in body.model_fields_set - {"record_version"}:
+        value = getattr(body, name)
+        if value is None and name in required:
+            raise InputError(name, "cannot be removed, only corrected")
+        fields[name] = value
+    return fields
+
+
 def next_version(record: Versioned) -> None:
     record.record_version += 1
 

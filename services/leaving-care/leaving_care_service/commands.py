@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import care_register
 from backbone.bulk import Command
-from backbone.corrections import Change, check_current, next_version, withdraw_record
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw_record
 from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.errors import InputError
@@ -116,10 +116,8 @@ async def correct_status(session: AsyncSession, child_id: str, status_id: str, b
     """Correct a recorded status or its date, against the version last read."""
     status = await session.get(CareLeaverStatus, status_id)
     check_current(status if status and status.child_id == child_id else None, body.record_version, "status_id")
-    for name in body.model_fields_set - {"record_version"}:
-        if getattr(body, name) is None:
-            raise InputError(name, "cannot be removed, only corrected")
-        setattr(status, name, getattr(body, name))
+    for name, value in corrected_fields(status, body, required={"status", "effective_date"}).items():
+        setattr(status, name, value)
     await _check_known_child(session, child_id, "effective_date", status.effective_date)
     next_version(status)
     session.add(status)
@@ -131,10 +129,8 @@ async def correct_allocation(session: AsyncSession, child_id: str, allocation_id
     """Correct an allocation (role, dates; end_date null reopens it), against the version last read."""
     allocation = await session.get(AdviserAllocation, allocation_id)
     check_current(allocation if allocation and allocation.child_id == child_id else None, body.record_version, "allocation_id")
-    for name in body.model_fields_set - {"record_version"}:
-        if getattr(body, name) is None and name != "end_date":
-            raise InputError(name, "cannot be removed, only corrected")
-        setattr(allocation, name, getattr(body, name))
+    for name, value in corrected_fields(allocation, body, required={"role", "start_date"}).items():
+        setattr(allocation, name, value)
     await _check_known_child(session, child_id, "start_date", allocation.start_date)
     if allocation.end_date is not None:
         not_in_future("end_date", allocation.end_date)

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.bulk import Command
 from backbone.codes import code_list
-from backbone.corrections import Change, check_current, next_version, withdraw, withdraw_record
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw, withdraw_record
 from backbone.errors import InputError
 from backbone.outbox import publish
 from backbone.requests import StrictBody
@@ -78,17 +78,6 @@ async def _periods(session: AsyncSession, child_id: str) -> list[CarePeriod]:
 async def _placements(session: AsyncSession, care_period_id: str) -> list[Placement]:
     return list((await session.exec(
         select(Placement).where(Placement.care_period_id == care_period_id, ~Placement.withdrawn))).all())
-
-
-def _corrected(record, body: Change, required: set[str]) -> dict:
-    """The record's fields with the correction applied: what the rules are checked against."""
-    fields = {name: getattr(record, name) for name in type(body).model_fields if name != "record_version"}
-    for name in body.model_fields_set - {"record_version"}:
-        value = getattr(body, name)
-        if value is None and name in required:
-            raise InputError(name, "cannot be removed, only corrected")
-        fields[name] = value
-    return fields
 
 
 async def enter_care(session: AsyncSession, child_id: str, body: CarePeriodStart) -> Result:
@@ -177,7 +166,7 @@ async def correct_placement(session: AsyncSession, child_id: str, placement_id: 
     """Correct a placement (any field, its dates included), against the version last read."""
     placement = await session.get(Placement, placement_id)
     check_current(placement if placement and placement.child_id == child_id else None, body.record_version, "placement_id")
-    fields = _corrected(placement, body, required={"start_date", "placement_type"})
+    fields = corrected_fields(placement, body, required={"start_date", "placement_type"})
     period = await session.get(CarePeriod, placement.care_period_id)
     others = [p for p in await _placements(session, period.care_period_id) if p.placement_id != placement_id]
     domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
@@ -199,7 +188,7 @@ async def correct_care_period(session: AsyncSession, child_id: str, care_period_
     """Correct a period of care (its dates, legal status, reason ceased), against the version last read."""
     period = await session.get(CarePeriod, care_period_id)
     check_current(period if period and period.child_id == child_id else None, body.record_version, "care_period_id")
-    fields = _corrected(period, body, required={"start_date", "legal_status"})
+    fields = corrected_fields(period, body, required={"start_date", "legal_status"})
     if fields["end_date"] is None:
         fields["reason_ceased"] = None
     child = await session.get(Child, child_id)
