@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test unit integration bench bench-replay bench-kpis contracts-check up down logs clean
+.PHONY: install tools run reset test unit integration bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis py-spy
 	touch $@
 
 install: $(BIN)/.installed
@@ -18,9 +18,10 @@ install: $(BIN)/.installed
 ## tools: what the deployment checks and the report tests run (promtool, docker-compose, chromium) and what
 ## the PDF report needs (Pango), from Debian's packages when missing
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-DEBIAN_TOOLS := prometheus docker-compose chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+DEBIAN_TOOLS := prometheus docker-compose chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wrk
 tools:
 	@command -v promtool >/dev/null && command -v docker-compose >/dev/null && command -v chromium >/dev/null \
+	  && command -v wrk >/dev/null \
 	  && ldconfig -p | grep -q libpangoft2 || { \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS) >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_TOOLS); }; }
@@ -47,6 +48,11 @@ contracts-check: install
 ## bench: write throughput/latency at placements and KPI freshness (prints figures; see docs/benchmarks.md)
 bench: install
 	$(BIN)/python -m bench.run
+
+## bench-writes: single writes at placements under wrk (16 connections) beside a no-database FastAPI and a
+## bare-asyncpg reference, bulk records/s, the consumers' catch-up (prints figures; see docs/benchmarks.md)
+bench-writes: install tools
+	$(BIN)/python -m bench.writes
 
 ## bench-replay: publish 1,000,000 synthetic events and time the indicators replay (events/s)
 bench-replay: install

@@ -92,29 +92,6 @@ def bench_writes(url: str, writes: int, workers: int, cap: float) -> int:
     return WARM_UP + len(sequential) + len(concurrent)
 
 
-def bench_bulk(url: str, children: int) -> None:
-    """POST /bulk: ``children`` new children entering care in one request, then a placement for each in a
-    second; records/s for each request, including its commit and outbox rows."""
-    partner = Partner(url, "case-system", timeout=600)
-    run = random.randrange(10**6)
-    day = (today() - timedelta(days=30)).isoformat()
-    batches = {
-        "enter-care": [{"key": f"bulk-{run}-{n}-c", "command": "enter-care", "child_id": f"BULK-{run}-{n}",
-                        "record": {"date_of_birth": "2012-01-01", "start_date": day, "legal_status": "C2"}}
-                       for n in range(children)],
-        "start-placement": [{"key": f"bulk-{run}-{n}-p", "command": "start-placement", "child_id": f"BULK-{run}-{n}",
-                             "record": {"start_date": day, "placement_type": "U4"}} for n in range(children)],
-    }
-    print(f"\nbulk (POST /bulk, {children:,} records per request, one child each; aim 10,000 records/s)")
-    for command, records in batches.items():
-        started = time.perf_counter()
-        response = partner.http.post("/bulk", json=records)
-        seconds = time.perf_counter() - started
-        created = sum(r["outcome"] == "created" for r in response.json()) if response.status_code == 200 else 0
-        print(f"  {command:<16} {created:,} created in {seconds:.1f} s: {created / seconds:,.0f} records/s")
-    partner.close()
-
-
 def kpi(indicators: Partner) -> dict:
     return indicators.get(KPI).raise_for_status().json()
 
@@ -208,7 +185,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=1000, help="writes in each write benchmark (default 1000)")
     parser.add_argument("--workers", type=int, default=8, help="workers in the concurrent write benchmark (default 8)")
-    parser.add_argument("--bulk", type=int, default=2000, help="records in each bulk request (default 2000)")
     parser.add_argument("--freshness", type=int, default=50, help="freshness samples (default 50)")
     parser.add_argument("--cap", type=float, default=40, help="seconds after which each write variant stops (default 40)")
     parser.add_argument("--give-up", type=float, default=10, help="seconds before a freshness sample is a timeout")
@@ -241,8 +217,6 @@ def main() -> None:
         print(f"  stack     5 services ready in {time.monotonic() - began:.1f} s (broker {kafka.bootstrap_servers})")
         total, steal = cpu_ticks()
         in_care = bench_writes(stack.url("placements"), args.writes, args.workers, args.cap)
-        bench_bulk(stack.url("placements"), args.bulk)
-        in_care += args.bulk  # the bulk children are in care too
         bench_freshness(stack, args.freshness, in_care, args.give_up)
         # On a shared VM, figures from two runs differ mostly by how much CPU other guests took.
         total_after, steal_after = cpu_ticks()

@@ -15,7 +15,8 @@ from devstack.services import SERVICES, Service
 
 class ServiceStack:
     def __init__(self, database_server: str, bootstrap: str, log_dir: Path, ports: dict[str, int] | None = None,
-                 database_prefix: str = "", env: dict[str, str] | None = None, pid_dir: Path | None = None):
+                 database_prefix: str = "", env: dict[str, str] | None = None, pid_dir: Path | None = None,
+                 only: list[str] | None = None):
         self.database_server = database_server
         self.bootstrap = bootstrap
         self.log_dir = log_dir
@@ -26,6 +27,7 @@ class ServiceStack:
         self.database_urls: dict[str, str] = {}  # each service's own role: rows only
         self.owner_urls: dict[str, str] = {}  # the owner role: migrations, replays
         self._processes: dict[str, subprocess.Popen] = {}
+        self.only = only  # the services to start (all of them when None); start_more() starts others later
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -43,7 +45,11 @@ class ServiceStack:
     def start(self, timeout: float = 90) -> "ServiceStack":
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.database_urls, self.owner_urls = prepare_databases(self.database_server, self.database_prefix)
-        for service in SERVICES:
+        return self.start_more([s.name for s in SERVICES if self.only is None or s.name in self.only], timeout)
+
+    def start_more(self, names: list[str], timeout: float = 90) -> "ServiceStack":
+        """Start these services too (their databases are ready) and wait until they are."""
+        for service in (s for s in SERVICES if s.name in names):
             command = [sys.executable, "-m", "uvicorn", "--factory", f"{service.package}.main:create_app",
                        "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log"]
             if self.pid_dir:
@@ -57,6 +63,9 @@ class ServiceStack:
                 (self.pid_dir / f"{service.name}.pid").write_text(str(self._processes[service.name].pid))
         self.wait_ready(timeout)
         return self
+
+    def pid(self, name: str) -> int:
+        return self._processes[name].pid
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -57,7 +57,8 @@ _bearer = HTTPBearer(auto_error=False)
 def require_scope(scope: str):
     """FastAPI dependency: the authenticated client, which must hold ``scope``."""
 
-    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiClient:
+    # async: a plain function would be run in a worker thread, a thread hop on every request.
+    async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiClient:
         client = credentials and request.app.state.clients.authenticate(credentials.credentials)
         if not client:
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})

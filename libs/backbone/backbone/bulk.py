@@ -5,12 +5,18 @@ Children are applied in a fixed order, a few dozen per transaction (one durable 
 it; their locks are held until it commits, so a single request about one of them waits that long.
 
 A service passes its commands: name -> Command(handler, the id of the record it is about or None, the body
-model, the audited resource). A handler is ``async (session, child_id, [record_id,] body) -> (status, record)``.
+model, the audited resource). A service on the bare-asyncpg write path (backbone.writes) also passes its
+``Records``: its handlers are ``(file, changes, [record_id,] body) -> (status, record)``, and a whole chunk of
+children is locked, loaded, checked in memory and stored with one statement per table. A service still on
+sessions has handlers ``async (session, child_id, [record_id,] body) -> (status, record)``, applied child by
+child in savepoints.
 """
 
 import json
 from dataclasses import dataclass
 from typing import Literal
+
+import asyncpg
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
@@ -24,9 +30,13 @@ from backbone.errors import Conflict, InputError, NotKnownYet
 from backbone.idempotency import fingerprint
 from backbone.requests import Purpose, StrictBody, _not_a_real_identifier
 from backbone.tables import IdempotencyRecord
+from backbone.writes import Changes, Records, lock_children, store
 
 MAX_RECORDS = 5_000
-CHILDREN_PER_COMMIT = 50  # each child holds a lock and a savepoint until its transaction commits
+CHILDREN_PER_COMMIT = 50  # sessions: each child holds a lock and a savepoint until its transaction commits
+CHILDREN_PER_TRANSACTION = 1_000  # the asyncpg path: no savepoints, a few statements per chunk
+_PRIORS = ("SELECT key, request_fingerprint, status_code, response FROM idempotency_keys "
+           "WHERE client_id = $1 AND key = ANY($2::text[])")
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,23 @@ def _error(error: Exception) -> dict:
     return {"field": ".".join(str(p) for p in first["loc"]), "reason": first["msg"]}
 
 
-def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter:
+def _not_applied(indexed: list, results: list[RecordResult], refusal: RecordResult) -> list[RecordResult]:
+    """None of a child's new records was stored: the refused one says why, the others point to it."""
+    unchanged = {r.index: r for r in results if r.outcome == "unchanged"}
+    return [unchanged.get(index) or (refusal if index == refusal.index else RecordResult(
+                index=index, key=item.key, outcome="not applied", status=424,
+                error={"field": "index", "reason": f"record {refusal.index} of this child was not applied"}))
+            for index, item in indexed]
+
+
+def _conflict(indexed: list, results: list[RecordResult]) -> RecordResult:
+    first_new = next((r for r in results if r.outcome in ("created", "updated")), None)
+    index, key = (first_new.index, first_new.key) if first_new else (indexed[0][0], indexed[0][1].key)
+    return RecordResult(index=index, key=key, outcome="rejected", status=409, error={
+        "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
+
+
+def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Records | None = None) -> APIRouter:
     router = APIRouter(tags=[tag])
     record_model = create_model(
         "BulkRecord", __base__=StrictBody,
@@ -79,16 +105,16 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
         if not isinstance(items, list) or len(items) > MAX_RECORDS:
             raise InputError("body", f"send a list of at most {MAX_RECORDS} records")
         try:
-            records = records_of.validate_python(items)
+            parsed = records_of.validate_python(items)
         except ValidationError as error:
             first = error.errors()[0]
             raise InputError(".".join(str(p) for p in first["loc"]), first["msg"]) from None
-        for index, record in enumerate(records):
+        for index, record in enumerate(parsed):
             try:
                 _not_a_real_identifier(record.child_id)
             except ValueError as reason:
                 raise InputError(f"{index}.child_id", str(reason)) from None
-        return records
+        return parsed
 
     async def apply_child(session, client: ApiClient, purpose: str | None, indexed: list) -> list[RecordResult]:
         """One child's records, in a savepoint of the batch's transaction: every new one applied, or none."""
@@ -128,17 +154,73 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
                 await savepoint.commit()
                 return results
         except IntegrityError:  # a concurrent request stored a clashing state first
-            first_new = next((r for r in results if r.outcome in ("created", "updated")), None)
-            index, key = (first_new.index, first_new.key) if first_new else (indexed[0][0], indexed[0][1].key)
-            refusal = RecordResult(index=index, key=key, outcome="rejected", status=409, error={
-                "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
+            refusal = _conflict(indexed, results)
         await savepoint.rollback()
-        # None of this child's new records was stored: the refused one says why, the others point to it.
-        unchanged = {r.index: r for r in results if r.outcome == "unchanged"}
-        return [unchanged.get(index) or (refusal if index == refusal.index else RecordResult(
-                    index=index, key=item.key, outcome="not applied", status=424,
-                    error={"field": "index", "reason": f"record {refusal.index} of this child was not applied"}))
-                for index, item in indexed]
+        return _not_applied(indexed, results, refusal)
+
+    def apply_file(file, changes: Changes, client: ApiClient, purpose: str | None, indexed: list,
+                   priors: dict) -> tuple[list[RecordResult], bool]:
+        """One child's records against its file, in memory: (results, whether they all stand). When one is
+        refused the child's changes are dropped (the file is not used again in this batch)."""
+        results: list[RecordResult] = []
+        for index, item in indexed:
+            payload = fingerprint({"bulk": item.model_dump(mode="json", exclude={"key"})})
+            prior = priors.get(item.key)
+            if prior and prior["request_fingerprint"] == payload:
+                results.append(RecordResult(index=index, key=item.key, outcome="unchanged", status=prior["status_code"],
+                                            record=json.loads(prior["response"])))
+                continue
+            command = commands[item.command]
+            try:
+                if prior:
+                    raise InputError("key", "this key was already used for a different record")
+                if (command.record_id is None) != (item.record_id is None):
+                    raise InputError("record_id", f"{item.command} {'needs' if command.record_id else 'takes no'} record_id")
+                parsed = command.body.model_validate(item.record)
+                args = (item.record_id, parsed) if command.record_id else (parsed,)
+                status, stored = command.handler(file, changes, *args)
+            except (InputError, NotKnownYet, ValidationError) as error:
+                outcome, status = ("retry", 503) if isinstance(error, NotKnownYet) else \
+                    ("rejected", 409 if isinstance(error, Conflict) else 422)
+                refusal = RecordResult(index=index, key=item.key, outcome=outcome, status=status, error=_error(error))
+                return _not_applied(indexed, results, refusal), False
+            changes.audit(client.client_id, "write", f"bulk:{item.command}", item.child_id, purpose)
+            changes.answer(client.client_id, item.key, payload, status, stored)
+            results.append(RecordResult(index=index, key=item.key, outcome="created" if status == 201 else "updated",
+                                        status=status, record=stored))
+        return results, True
+
+    async def apply_files(connection: asyncpg.Connection, client: ApiClient, purpose: str | None, children: list[str],
+                          by_child: dict) -> tuple[list[RecordResult], int]:
+        """These children's records in the caller's transaction: (results, events staged)."""
+        await lock_children(connection, children)
+        keys = [item.key for child in children for _, item in by_child[child]]
+        priors = {r["key"]: r for r in await connection.fetch(_PRIORS, client.client_id, keys)}
+        files = await records.load(connection, children)
+        batch, results = Changes(), []
+        for child in children:
+            changes = Changes()
+            child_results, stands = apply_file(files[child], changes, client, purpose, by_child[child], priors)
+            results += child_results
+            if stands:
+                batch.merge(changes)
+        await store(connection, batch, records.order)
+        return results, batch.events
+
+    async def apply_chunk(connection: asyncpg.Connection, client: ApiClient, purpose: str | None, children: list[str],
+                          by_child: dict) -> tuple[list[RecordResult], int]:
+        try:
+            async with connection.transaction():
+                return await apply_files(connection, client, purpose, children, by_child)
+        except asyncpg.IntegrityConstraintViolationError:
+            if len(children) == 1:  # a concurrent request stored a clashing state first
+                return _not_applied(by_child[children[0]], [], _conflict(by_child[children[0]], [])), 0
+        # The database refused something in the chunk: find whose, one child at a time.
+        results, events = [], 0
+        for child in children:
+            child_results, child_events = await apply_chunk(connection, client, purpose, [child], by_child)
+            results, events = results + child_results, events + child_events
+        return results, events
 
     @router.post("/bulk", openapi_extra={"requestBody": body}, response_model=list[RecordResult])
     async def bulk(request: Request, purpose: Purpose = None, client: ApiClient = require_scope(scope)) -> list[RecordResult]:
@@ -146,15 +228,26 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str) -> APIRouter
         `{key, command, child_id, record_id?, record}`. A result per record: created, updated, unchanged (a
         re-send), rejected (field and reason), retry (the child is not known here yet), or not applied
         (another record of the same child was not: a child's records go in together or not at all)."""
-        records = parse(await request.body(), request.headers.get("content-type", ""))
+        sent = parse(await request.body(), request.headers.get("content-type", ""))
         by_child: dict[str, list] = {}
-        for index, record in enumerate(records):
+        for index, record in enumerate(sent):
             by_child.setdefault(record.child_id, []).append((index, record))
         results = []
         # Children in a fixed order (two batches lock shared children in the same order: no deadlock), a
         # transaction (one durable commit) per CHILDREN_PER_COMMIT of them, each child a savepoint in it; the
         # chunks bound the locks and savepoints one transaction holds.
         children = sorted(by_child)
+        runtime = request.app.state.runtime
+        if records is not None:
+            events = 0
+            async with runtime.pool.acquire() as connection:
+                for start in range(0, len(children), CHILDREN_PER_TRANSACTION):
+                    chunk_results, chunk_events = await apply_chunk(
+                        connection, client, purpose, children[start:start + CHILDREN_PER_TRANSACTION], by_child)
+                    results, events = results + chunk_results, events + chunk_events
+            if events:
+                runtime.events_staged()
+            return sorted(results, key=lambda r: r.index)
         for start in range(0, len(children), CHILDREN_PER_COMMIT):
             async with request.app.state.runtime.sessions() as session:
                 for child in children[start:start + CHILDREN_PER_COMMIT]:

@@ -4,6 +4,8 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 
+import asyncpg
+
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -17,6 +19,7 @@ from backbone.auth import ApiClient
 from backbone.db import Sessions
 from backbone.errors import Conflict, InputError
 from backbone.tables import IdempotencyRecord
+from backbone.writes import Changes, Records, lock_children, store
 
 # Does the write in the given session (not committed yet) and returns (status code, JSON body).
 Write = Callable[[AsyncSession], Awaitable[tuple[int, dict]]]
@@ -92,3 +95,43 @@ def write_once(request: Request, client: ApiClient, key: str, body: BaseModel, w
 
     return idempotent_write(runtime.sessions, client, key, payload, write, runtime.events_staged, audit_replay,
                             request.path_params.get("child_id"))
+
+
+_PRIOR = "SELECT request_fingerprint, status_code, response FROM idempotency_keys WHERE client_id = $1 AND key = $2"
+
+
+async def write_child(request: Request, client: ApiClient, key: str, body: BaseModel, records: Records, command,
+                      child_id: str, action: str, resource: str, purpose: str | None, *args) -> JSONResponse:
+    """A partner's write about one child on the bare-asyncpg path (backbone.writes): idempotent under
+    ``key``, one write at a time per child, the command's changes, its audit row and the answer stored in
+    one transaction, and the outbox relay woken once it commits. A twin request with the same key waits for
+    the child's lock and then gets the first one's answer."""
+    runtime = request.app.state.runtime
+    request_fingerprint = fingerprint({"path": request.url.path, "body": body.model_dump(mode="json")})
+    changes = Changes()
+    try:
+        async with runtime.pool.acquire() as connection, connection.transaction():
+            await lock_children(connection, [child_id])
+            prior = await connection.fetchrow(_PRIOR, client.client_id, key)
+            if prior:
+                if prior["request_fingerprint"] != request_fingerprint:
+                    raise InputError("Idempotency-Key", "this key was already used for a different request", "header")
+                # The replayed answer shows the child's record again: that is an access too.
+                route = getattr(request.scope.get("route"), "path", request.url.path)
+                changes.audit(client.client_id, "write-replayed", route, child_id, purpose)
+                await store(connection, changes, ())
+                return JSONResponse(json.loads(prior["response"]), prior["status_code"],
+                                    headers={"Idempotent-Replayed": "true"})
+            files = await records.load(connection, [child_id])
+            status, answer = command(files[child_id], changes, *args)
+            changes.audit(client.client_id, action, resource, child_id, purpose)
+            changes.answer(client.client_id, key, request_fingerprint, status, answer)
+            await store(connection, changes, records.order)
+    except asyncpg.IntegrityConstraintViolationError:
+        # The database refused a state the rules forbid (e.g. two open placements): not a 500. Its message
+        # names values (a child's data): it is not passed on.
+        raise Conflict("child_id", "conflicts with a record stored at the same moment; read the child's record "
+                                   "and retry") from None
+    if changes.events:
+        runtime.events_staged()
+    return JSONResponse(answer, status)

@@ -119,6 +119,7 @@ class OutboxRelay:
                         update(OutboxMessage)
                         .where(OutboxMessage.id.in_([row.id for row in rows]))
                         .values(published_at=func.now())
+                        .execution_options(synchronize_session=False)  # no need to look through the session
                     )
                 return len(rows)
         except _SendFailed as failure:
@@ -128,6 +129,7 @@ class OutboxRelay:
                         update(OutboxMessage)
                         .where(OutboxMessage.id.in_(failure.acknowledged))
                         .values(published_at=func.now())
+                        .execution_options(synchronize_session=False)  # no need to look through the session
                     )
                 await session.exec(
                     update(OutboxMessage)

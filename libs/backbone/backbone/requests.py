@@ -55,6 +55,9 @@ RequiredPurpose = Annotated[
 ]
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # a NUL, or half of a surrogate pair
+
+
 class StrictBody(BaseModel):
     """Unknown fields are refused, so nothing unexpected (a name, an address) is stored or published by mistake."""
 
@@ -64,6 +67,6 @@ class StrictBody(BaseModel):
     @classmethod
     def _storable_text(cls, value):
         # PostgreSQL cannot store a NUL, nor UTF-8 encode a lone surrogate: refuse them here (422), not at commit (500).
-        if isinstance(value, str) and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+        if isinstance(value, str) and _UNSTORABLE.search(value):
             raise ValueError("contains a NUL or an unpaired surrogate")
         return value

@@ -4,12 +4,19 @@ import asyncio
 from datetime import timedelta
 from collections.abc import Awaitable, Callable
 
+import asyncpg
+
 from backbone.consumer import EventConsumer, Handler
 from backbone.db import create_engine, reachable, session_factory
 from backbone.housekeeping import Housekeeping
 from backbone.kafka import broker_reachable, create_producer
 from backbone.outbox import OutboxRelay
 from backbone.settings import ServiceSettings
+from backbone.writes import pool_url
+
+
+async def _leave_as_is(connection: asyncpg.Connection) -> None:
+    pass
 
 
 class ServiceRuntime:
@@ -17,6 +24,8 @@ class ServiceRuntime:
         self.settings = settings
         self.engine = create_engine(settings.async_database_url)
         self.sessions = session_factory(self.engine)
+        # The write path's bare asyncpg pool (backbone.writes), opened at start-up in the service's event loop.
+        self.pool: asyncpg.Pool | None = None
         self.relay: OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
         self._extra_tasks: list[Callable[[], Awaitable[None]]] = []
@@ -71,6 +80,10 @@ class ServiceRuntime:
         }, s.housekeeping_interval_seconds)
 
     async def start(self) -> None:
+        # No reset on release: the write path leaves nothing on a connection (transactions only, and their
+        # advisory locks end with them), so the reset would be a round trip per request for nothing.
+        self.pool = await asyncpg.create_pool(pool_url(self.settings.async_database_url), min_size=2, max_size=20,
+                                              reset=_leave_as_is)
         for step in self._preparations:
             await step()
         loops = [self.housekeeping().run]
@@ -85,6 +98,8 @@ class ServiceRuntime:
         if self.relay and self.relay.started:
             await self.relay.stop()
         await self.engine.dispose()
+        if self.pool:
+            await self.pool.close()
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": await reachable(self.sessions)}

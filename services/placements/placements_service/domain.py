@@ -12,7 +12,7 @@ from backbone.clock import not_in_future
 from backbone.errors import InputError
 
 if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
-    from placements_service.models import CarePeriod, Child, Placement
+    from placements_service.records import CarePeriod, Child, Placement
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
 CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"

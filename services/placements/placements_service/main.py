@@ -4,7 +4,7 @@ from backbone.bulk import bulk_router
 from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
-from placements_service.api import WRITE, router
+from placements_service.api import RECORDS, WRITE, router
 from placements_service.commands import COMMANDS
 from placements_service.settings import Settings
 
@@ -14,7 +14,7 @@ def create_app(settings: Settings | None = None):
 
     def configure(app):
         app.include_router(router)
-        app.include_router(bulk_router(COMMANDS, WRITE, "placements"))
+        app.include_router(bulk_router(COMMANDS, WRITE, "placements", RECORDS))
 
     return create_service_app(runtime, "Placements service", configure)
 

@@ -1,0 +1,93 @@
+"""The placements service's records as the commands see them (rows of its tables, models.py), and the
+child's file: every record of one child, loaded in one go for the rules to read."""
+
+import dataclasses
+from datetime import date
+
+import asyncpg
+
+from backbone.writes import Row, rows, select_all
+
+
+@dataclasses.dataclass(slots=True)
+class Child(Row):
+    TABLE = "children"
+    KEY = ("child_id",)
+    child_id: str
+    date_of_birth: date
+
+
+@dataclasses.dataclass(slots=True)
+class CarePeriod(Row):
+    """A period of care: from becoming looked after to ceasing to be (SSDA903 episodes joined up)."""
+
+    TABLE = "care_periods"
+    KEY = ("care_period_id",)
+    care_period_id: str
+    child_id: str
+    start_date: date
+    end_date: date | None
+    legal_status: str
+    reason_ceased: str | None = None
+    record_version: int = 1
+    withdrawn: bool = False  # entered in error: kept (its id and versions stay taken), out of every rule and read
+
+
+@dataclasses.dataclass(slots=True)
+class Placement(Row):
+    """A continuous period with the same carer(s)."""
+
+    TABLE = "placements"
+    KEY = ("placement_id",)
+    placement_id: str
+    care_period_id: str
+    child_id: str
+    start_date: date
+    end_date: date | None
+    placement_type: str
+    provider: str | None = None
+    carer_id: str | None = None
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+STORE_ORDER = (Child, CarePeriod, Placement)  # parents before the rows that refer to them
+
+
+@dataclasses.dataclass(slots=True)
+class ChildFile:
+    """One child's records, withdrawn ones included (the rules leave them out; their ids stay taken)."""
+
+    child_id: str
+    child: Child | None = None
+    periods: list[CarePeriod] = dataclasses.field(default_factory=list)
+    placements: list[Placement] = dataclasses.field(default_factory=list)
+
+    def current_periods(self) -> list[CarePeriod]:
+        return [p for p in self.periods if not p.withdrawn]
+
+    def current_placements(self, care_period_id: str | None = None) -> list[Placement]:
+        return [p for p in self.placements if not p.withdrawn and care_period_id in (None, p.care_period_id)]
+
+    def period(self, care_period_id: str) -> CarePeriod | None:
+        return next((p for p in self.periods if p.care_period_id == care_period_id), None)
+
+    def placement(self, placement_id: str) -> Placement | None:
+        return next((p for p in self.placements if p.placement_id == placement_id), None)
+
+
+_CHILDREN = f"{select_all(Child)} WHERE child_id = ANY($1::text[])"
+_PERIODS = f"{select_all(CarePeriod)} WHERE child_id = ANY($1::text[])"
+_PLACEMENTS = f"{select_all(Placement)} WHERE child_id = ANY($1::text[])"
+
+
+async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
+    """The files of these children (an empty file for a child not recorded yet): three queries, however many."""
+    files = {child_id: ChildFile(child_id) for child_id in child_ids}
+    for child in rows(Child, await connection.fetch(_CHILDREN, child_ids)):
+        files[child.child_id].child = child
+    for period in rows(CarePeriod, await connection.fetch(_PERIODS, child_ids)):
+        files[period.child_id].periods.append(period)
+    for placement in rows(Placement, await connection.fetch(_PLACEMENTS, child_ids)):
+        files[placement.child_id].placements.append(placement)
+    return files

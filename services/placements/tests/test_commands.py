@@ -1,0 +1,76 @@
+"""The placements commands on a child's file in memory (no database): what each changes and publishes."""
+
+from datetime import date
+
+import pytest
+
+from backbone.corrections import Change
+from backbone.errors import Conflict, InputError
+from backbone.writes import Changes, columns
+from placements_service import commands, models, records
+from placements_service.commands import CarePeriodStart, PlacementCorrection, PlacementStart
+from placements_service.records import ChildFile
+
+
+def entered(file: ChildFile, day=date(2024, 1, 10)) -> Changes:
+    changes = Changes()
+    commands.enter_care(file, changes, CarePeriodStart(date_of_birth=date(2014, 5, 1), start_date=day, legal_status="C2"))
+    return changes
+
+
+def test_a_new_child_entering_care_saves_the_child_and_the_period_and_publishes_the_period():
+    file = ChildFile("C1")
+    changes = entered(file)
+    assert [type(r).__name__ for r in changes.saved.values()] == ["Child", "CarePeriod"]
+    assert changes.events == 1
+    (event,) = [row for row in changes.appended if row.TABLE == "outbox"]
+    assert (event.event_type, event.subject) == ("uk.cla.placements.child-entered-care.v1", "C1")
+
+
+def test_a_move_ends_the_current_placement_on_the_day_of_the_move_with_a_new_version():
+    file = ChildFile("C1")
+    entered(file)
+    commands.start_placement(file, Changes(), PlacementStart(start_date=date(2024, 1, 10), placement_type="U1", carer_id="A"))
+    changes = Changes()
+    status, moved_to = commands.start_placement(file, changes, PlacementStart(start_date=date(2024, 3, 1),
+                                                                              placement_type="U4", carer_id="B"))
+    first = file.placements[0]
+    assert status == 201 and moved_to["start_date"] == "2024-03-01"
+    assert (first.end_date, first.record_version) == (date(2024, 3, 1), 2)
+    assert changes.events == 2  # the ended placement's new state, and the new one
+
+
+def test_a_second_period_while_one_is_open_is_refused_and_changes_nothing():
+    file = ChildFile("C1")
+    entered(file)
+    changes = Changes()
+    with pytest.raises(InputError, match="already looked after"):
+        commands.enter_care(file, changes, CarePeriodStart(date_of_birth=date(2014, 5, 1), start_date=date(2024, 2, 1),
+                                                           legal_status="C2"))
+    assert not changes.saved and not changes.appended
+
+
+def test_a_correction_against_an_old_version_is_a_conflict_naming_the_current_one():
+    file = ChildFile("C1")
+    entered(file)
+    _, placement = commands.start_placement(file, Changes(), PlacementStart(start_date=date(2024, 1, 10), placement_type="U1"))
+    commands.correct_placement(file, Changes(), placement["placement_id"], PlacementCorrection(record_version=1, placement_type="U4"))
+    with pytest.raises(Conflict, match="version 2, not 1"):
+        commands.correct_placement(file, Changes(), placement["placement_id"], PlacementCorrection(record_version=1, provider="PR1"))
+
+
+def test_a_withdrawn_placement_is_published_as_withdrawn_and_leaves_the_childs_record():
+    file = ChildFile("C1")
+    entered(file)
+    _, placement = commands.start_placement(file, Changes(), PlacementStart(start_date=date(2024, 1, 10), placement_type="U1"))
+    changes = Changes()
+    commands.withdraw_placement(file, changes, placement["placement_id"], Change(record_version=1))
+    assert '"withdrawn": true' in changes.appended[0].data
+    assert commands.child_record(file)["placements"] == []
+
+
+@pytest.mark.parametrize("row, table", [(records.Child, models.Child), (records.CarePeriod, models.CarePeriod),
+                                        (records.Placement, models.Placement)])
+def test_the_commands_rows_have_the_tables_columns(row, table):
+    assert row.TABLE == table.__tablename__
+    assert set(columns(row)) == {c.name for c in table.__table__.columns}
