@@ -6,12 +6,14 @@ import time
 import uuid
 from datetime import timedelta
 
+import holidays
 import pytest
 
 from backbone.clock import today
 from devstack.partners import Partner
 
 pytestmark = pytest.mark.integration
+UK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2031))
 
 
 def ago(days: int) -> str:
@@ -141,3 +143,82 @@ def test_leaving_care_records_are_corrected_and_withdrawn_the_same_way(stack, pe
     assert leaving.post(f"/children/{child}/adviser-allocations/{allocation['allocation_id']}/withdraw", {"record_version": 1}).status_code == 200
     assert pa_reason("former relevant, no personal adviser allocated") == "former relevant, no personal adviser allocated"
     leaving.close()
+
+
+def kpi_reason(people, kpi: str, child: str, expected: str | None, within: float = 10) -> str | None:
+    deadline = time.monotonic() + within
+    while True:
+        rows = people["manager"].get(f"/kpis/{kpi}/children", purpose="correction test").json()
+        reason = next((r["reason"] for r in rows if r["child_id"] == child), None)
+        if reason == expected or time.monotonic() > deadline:
+            return reason
+        time.sleep(0.1)
+
+
+def working_days_after(start, n: int):
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += day.weekday() < 5 and day not in UK_HOLIDAYS
+    return day
+
+
+def test_health_and_education_records_are_corrected_and_withdrawn_the_same_way(stack, people):
+    health = Partner(stack.url("health"), "health-provider")
+    school = Partner(stack.url("education"), "virtual-school")
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    entered = today() - timedelta(days=60)
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2014-03-01", "start_date": entered.isoformat(),
+                                                     "legal_status": "C2"})
+    due = working_days_after(entered, 20)
+
+    # An IHA recorded on time by mistake; really done 3 days after it was due: corrected against version 1.
+    iha = health.post_ok(f"/children/{child}/initial-health-assessments", {"completed_date": due.isoformat()})
+    assert kpi_reason(people, "iha_within_20_working_days", child, f"IHA due {due}, completed {due}") == \
+        f"IHA due {due}, completed {due}"
+    late = working_days_after(due, 3)
+    path = f"/children/{child}/initial-health-assessments/{iha['assessment_id']}"
+    assert health.http.patch(path, json={"record_version": 2, "completed_date": late.isoformat()},
+                             headers={"Idempotency-Key": str(uuid.uuid4())}).status_code == 409
+    corrected = health.http.patch(path, json={"record_version": 1, "completed_date": late.isoformat()},
+                                  headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert corrected.status_code == 200 and corrected.json()["record_version"] == 2
+    expected = f"IHA due {due}, completed 3 working days late"
+    assert kpi_reason(people, "iha_within_20_working_days", child, expected) == expected
+    # Withdrawn as entered in error: the IHA is not done as far as the KPI knows.
+    assert health.post(f"{path}/withdraw", {"record_version": 2}).status_code == 200
+    expected = f"IHA due {due}, not done"
+    assert kpi_reason(people, "iha_within_20_working_days", child, expected) == expected
+
+    # The Virtual School: a PEP answering a notification cannot outlive it; withdrawn in order, both leave.
+    notified = school.post_ok(f"/children/{child}/virtual-school-notifications", {"notified_date": entered.isoformat()})
+    pep = school.post_ok(f"/children/{child}/initial-peps", {"completed_date": (entered + timedelta(days=10)).isoformat()})
+    note_path = f"/children/{child}/virtual-school-notifications/{notified['notification_id']}"
+    refused = school.post(f"{note_path}/withdraw", {"record_version": 1})
+    assert refused.status_code == 422 and pep["pep_id"] in refused.text
+    moved = school.http.patch(f"/children/{child}/initial-peps/{pep['pep_id']}",
+                              json={"record_version": 1, "completed_date": (entered + timedelta(days=12)).isoformat()},
+                              headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert moved.status_code == 200 and moved.json()["completed_date"] == (entered + timedelta(days=12)).isoformat()
+    assert school.post(f"/children/{child}/initial-peps/{pep['pep_id']}/withdraw", {"record_version": 2}).status_code == 200
+    assert school.post(f"{note_path}/withdraw", {"record_version": 1}).status_code == 200
+    health.close()
+    school.close()
+
+
+def test_a_date_of_birth_is_corrected_while_the_child_is_looked_after(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2013-01-01", "start_date": ago(90),
+                                                              "legal_status": "C2"})
+
+    def patch(body):
+        return case.http.patch(f"/children/{child}", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    after_entry = patch({"record_version": 1, "date_of_birth": ago(30)})
+    assert after_entry.status_code == 422 and period["care_period_id"] in after_entry.text
+    assert patch({"record_version": 1, "date_of_birth": "2013-10-01"}).status_code == 200
+    assert patch({"record_version": 1, "date_of_birth": "2013-11-01"}).status_code == 409  # stale: now version 2
+    record = case.get(f"/children/{child}", purpose="correction test").json()
+    assert (record["date_of_birth"], record["record_version"]) == ("2013-10-01", 2)
+    # The period carries the date of birth to every consumer: republished as a new version.
+    assert record["care_periods"][0]["record_version"] == 2

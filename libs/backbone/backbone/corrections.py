@@ -28,7 +28,7 @@ class Change(StrictBody):
 
 def check_current(record: Versioned | None, seen: int, field: str) -> None:
     """The record exists, is not withdrawn, and is still at the version the partner last saw."""
-    if record is None or record.withdrawn:
+    if record is None or getattr(record, "withdrawn", False):  # a record with no withdrawal (a child) is current
         raise InputError(field, "no such record for this child", "path")
     if record.record_version != seen:
         raise Conflict("record_version", f"the record is at version {record.record_version}, not {seen}: "

@@ -6,11 +6,14 @@ import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from backbone.audit import record_refusal
 from backbone.auth import ClientRegistry
@@ -30,6 +33,16 @@ REQUEST_SECONDS = Histogram(
 
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+async def http_error_handler(request: Request, error: StarletteHTTPException) -> Response:
+    """FastAPI's answer, except that a 405's Allow header names the methods of every route at the path
+    (Starlette names only the first route's: GET and PATCH on /children/{id} are two routes)."""
+    if error.status_code != 405:
+        return await http_exception_handler(request, error)
+    allowed = sorted({method for route in request.app.routes if isinstance(route, Route)
+                      and route.matches(request.scope)[0] != Match.NONE for method in route.methods or ()})
+    return JSONResponse({"detail": error.detail}, 405, headers={"Allow": ", ".join(allowed)})
 
 
 class MeasureAndAuditRefusals:
@@ -125,6 +138,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.add_exception_handler(Conflict, conflict_handler)
     app.add_exception_handler(NotKnownYet, not_known_yet_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     # Added before MeasureAndAuditRefusals, so inside it: its 401s, 413s and 429s are measured and audited too.
     settings = runtime.settings
     app.add_middleware(RequestLimits, clients=app.state.clients, max_body_bytes=settings.max_body_bytes,

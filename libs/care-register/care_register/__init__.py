@@ -4,8 +4,10 @@ Health, education and leaving care need to know a child exists, when they entere
 birth. They learn it from the placements topic (never from the placements database) into these tables.
 """
 
+import dataclasses
 from datetime import date
 
+import asyncpg
 import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Field, SQLModel, select
@@ -14,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backbone.errors import InputError, NotKnownYet
 from backbone.events import Event
 from backbone.projections import apply_latest
+from backbone.writes import Row, rows, select_all
 
 PLACEMENTS_TOPIC = "placements"
 _CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1"}
@@ -76,6 +79,48 @@ async def require_period_started_by(session: AsyncSession, child_id: str, day: d
     """The period of care a record dated ``day`` belongs to: the latest one that had started by then."""
     periods = await require_known_child(session, child_id)
     started = [p for p in periods if p.start_date <= day]
+    if not started:
+        raise InputError(field, f"{day} is before the child entered care ({periods[0].start_date})")
+    return started[-1]
+
+
+# The write path (backbone.writes): the known periods as rows in a child's file, and the rules on them.
+
+@dataclasses.dataclass(slots=True)
+class KnownPeriod(Row):
+    """A period of care as learnt from the placements topic; read only here (the consumer writes it)."""
+
+    TABLE = "known_care_periods"
+    KEY = ("care_period_id",)
+    care_period_id: str
+    child_id: str
+    date_of_birth: date
+    start_date: date
+    end_date: date | None
+    record_version: int
+
+
+_KNOWN = f"{select_all(KnownPeriod)} WHERE child_id = ANY($1::text[]) ORDER BY start_date"
+
+
+async def load_known_periods(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, list[KnownPeriod]]:
+    """These children's known periods of care, earliest first."""
+    periods: dict[str, list[KnownPeriod]] = {child_id: [] for child_id in child_ids}
+    for period in rows(KnownPeriod, await connection.fetch(_KNOWN, child_ids)):
+        periods[period.child_id].append(period)
+    return periods
+
+
+def known_child(periods: list[KnownPeriod]) -> list[KnownPeriod]:
+    """The child's periods; NotKnownYet (503, retry) while none has arrived from the placements service."""
+    if not periods:
+        raise NotKnownYet("child_id", "unknown child: no period of care has reached this service from the case system yet")
+    return periods
+
+
+def period_started_by(periods: list[KnownPeriod], day: date, field: str) -> KnownPeriod:
+    """The period of care a record dated ``day`` belongs to: the latest one that had started by then."""
+    started = [p for p in known_child(periods) if p.start_date <= day]
     if not started:
         raise InputError(field, f"{day} is before the child entered care ({periods[0].start_date})")
     return started[-1]

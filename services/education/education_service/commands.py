@@ -1,23 +1,23 @@
-"""What the Virtual School can tell the education service, and what it does: the rules, the write and the
-event, in the caller's transaction. HTTP (api.py) and bulk (backbone.bulk) both call these."""
+"""What the Virtual School can tell the education service, and what each command does: check the rules
+against the child's file (records.py), change its records and note each change and its event
+(backbone.writes). No I/O: HTTP (api.py) and bulk (backbone.bulk) load the file and store the changes."""
 
 import uuid
 from datetime import date
 
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 import care_register
 from backbone.bulk import Command
 from backbone.clock import not_in_future
+from backbone.corrections import Change, check_current, next_version, withdraw
 from backbone.errors import InputError
-from backbone.outbox import publish
 from backbone.requests import StrictBody
+from backbone.writes import Changes
 
-from education_service.models import InitialPep, VirtualSchoolNotification
+from education_service.records import ChildFile, InitialPep, Notification
 
 VIRTUAL_SCHOOL_NOTIFIED = "uk.cla.education.virtual-school-notified.v1"
 INITIAL_PEP_COMPLETED = "uk.cla.education.initial-pep-completed.v1"
+Result = tuple[int, dict]
 
 
 class Notified(StrictBody):
@@ -28,60 +28,132 @@ class PepCompleted(StrictBody):
     completed_date: date
 
 
-async def record_notification(session: AsyncSession, child_id: str, body: Notified) -> tuple[int, dict]:
-    """The Virtual School was notified that the child became looked after (one notification per period)."""
-    not_in_future("notified_date", body.notified_date)
-    period = await care_register.require_period_started_by(session, child_id, body.notified_date, "notified_date")
-    already = (await session.exec(
-        select(VirtualSchoolNotification).where(VirtualSchoolNotification.care_period_id == period.care_period_id)
-    )).first()
-    if already:
-        raise InputError("notified_date", f"the Virtual School was already notified of this period of care ({already.notified_date})")
-    notification = VirtualSchoolNotification(
-        notification_id=str(uuid.uuid4()), child_id=child_id, care_period_id=period.care_period_id,
-        notified_date=body.notified_date,
-    )
-    session.add(notification)
-    publish(session, VIRTUAL_SCHOOL_NOTIFIED, {
+class NotificationCorrection(Change):
+    """The corrected notification date, against the version last read."""
+    notified_date: date
+
+
+class PepCorrection(Change):
+    """The corrected completion date, against the version last read."""
+    completed_date: date
+
+
+def _withdrawn(record) -> dict:
+    return {"withdrawn": True} if record.withdrawn else {}
+
+
+def _save_notification(changes: Changes, notification: Notification) -> dict:
+    changes.save(notification)
+    changes.publish(VIRTUAL_SCHOOL_NOTIFIED, notification.child_id, {
         "notification_id": notification.notification_id,
-        "child_id": child_id,
-        "notified_date": body.notified_date.isoformat(),
-        "effective_date": body.notified_date.isoformat(),
+        "child_id": notification.child_id,
+        "notified_date": notification.notified_date.isoformat(),
+        "effective_date": notification.notified_date.isoformat(),
         "record_version": notification.record_version,
+        **_withdrawn(notification),
     })
-    return 201, notification.model_dump(mode="json")
+    return notification.as_json()
 
 
-async def record_initial_pep(session: AsyncSession, child_id: str, body: PepCompleted) -> tuple[int, dict]:
-    """The child's initial PEP was completed (answers the latest notification before it)."""
-    not_in_future("completed_date", body.completed_date)
-    await care_register.require_known_child(session, child_id)
-    notification = (await session.exec(
-        select(VirtualSchoolNotification)
-        .where(VirtualSchoolNotification.child_id == child_id, VirtualSchoolNotification.notified_date <= body.completed_date)
-        .order_by(VirtualSchoolNotification.notified_date.desc())
-    )).first()
+def _save_pep(changes: Changes, pep: InitialPep) -> dict:
+    changes.save(pep)
+    changes.publish(INITIAL_PEP_COMPLETED, pep.child_id, {
+        "pep_id": pep.pep_id,
+        "notification_id": pep.notification_id,
+        "child_id": pep.child_id,
+        "completed_date": pep.completed_date.isoformat(),
+        "effective_date": pep.completed_date.isoformat(),
+        "record_version": pep.record_version,
+        **_withdrawn(pep),
+    })
+    return pep.as_json()
+
+
+def _notified_period(file: ChildFile, notified_date: date, other_than: str | None = None) -> str:
+    """The period of care a notification on this date is about; refused when it already has one."""
+    not_in_future("notified_date", notified_date)
+    period = care_register.period_started_by(file.periods, notified_date, "notified_date")
+    if already := file.notification_for(period.care_period_id, other_than):
+        raise InputError("notified_date", f"the Virtual School was already notified of this period of care ({already.notified_date})")
+    return period.care_period_id
+
+
+def _answered_notification(file: ChildFile, completed_date: date, other_than: str | None = None) -> str:
+    """The notification a PEP completed on this date answers (the latest before it); refused when answered."""
+    not_in_future("completed_date", completed_date)
+    care_register.known_child(file.periods)
+    notification = file.latest_notification_by(completed_date)
     if notification is None:
         raise InputError("completed_date", "no Virtual School notification on or before this date: record the notification first")
-    if (await session.exec(select(InitialPep).where(InitialPep.notification_id == notification.notification_id))).first():
+    if file.pep_for(notification.notification_id, other_than):
         raise InputError("completed_date", "an initial PEP is already recorded for the latest notification")
-    pep = InitialPep(
-        pep_id=str(uuid.uuid4()), notification_id=notification.notification_id, child_id=child_id,
-        completed_date=body.completed_date,
-    )
-    session.add(pep)
-    publish(session, INITIAL_PEP_COMPLETED, {
-        "pep_id": pep.pep_id,
-        "notification_id": notification.notification_id,
-        "child_id": child_id,
-        "completed_date": body.completed_date.isoformat(),
-        "effective_date": body.completed_date.isoformat(),
-        "record_version": pep.record_version,
-    })
-    return 201, pep.model_dump(mode="json")
+    return notification.notification_id
+
+
+def record_notification(file: ChildFile, changes: Changes, body: Notified) -> Result:
+    """The Virtual School was notified that the child became looked after (one notification per period)."""
+    period_id = _notified_period(file, body.notified_date)
+    notification = Notification(str(uuid.uuid4()), file.child_id, period_id, body.notified_date)
+    file.notifications.append(notification)
+    return 201, _save_notification(changes, notification)
+
+
+def record_initial_pep(file: ChildFile, changes: Changes, body: PepCompleted) -> Result:
+    """The child's initial PEP was completed (answers the latest notification before it)."""
+    notification_id = _answered_notification(file, body.completed_date)
+    pep = InitialPep(str(uuid.uuid4()), notification_id, file.child_id, body.completed_date)
+    file.peps.append(pep)
+    return 201, _save_pep(changes, pep)
+
+
+def correct_notification(file: ChildFile, changes: Changes, notification_id: str, body: NotificationCorrection) -> Result:
+    """Correct the notification date, against the version last read; its PEP must still come after it."""
+    notification = file.notification(notification_id)
+    check_current(notification, body.record_version, "notification_id")
+    period_id = _notified_period(file, body.notified_date, other_than=notification_id)
+    pep = file.pep_for(notification_id)
+    if pep and pep.completed_date < body.notified_date:
+        raise InputError("notified_date", f"initial PEP {pep.pep_id} answering it was completed earlier ({pep.completed_date})")
+    notification.care_period_id, notification.notified_date = period_id, body.notified_date
+    next_version(notification)
+    return 200, _save_notification(changes, notification)
+
+
+def withdraw_notification(file: ChildFile, changes: Changes, notification_id: str, body: Change) -> Result:
+    """Withdraw a notification recorded in error (withdraw the PEP answering it first)."""
+    notification = file.notification(notification_id)
+    check_current(notification, body.record_version, "notification_id")
+    if pep := file.pep_for(notification_id):
+        raise InputError("notification_id", f"initial PEP {pep.pep_id} answers this notification: withdraw it first", "path")
+    withdraw(notification)
+    return 200, _save_notification(changes, notification)
+
+
+def correct_initial_pep(file: ChildFile, changes: Changes, pep_id: str, body: PepCorrection) -> Result:
+    """Correct the completion date (it then answers the latest notification before it), against the version last read."""
+    pep = file.pep(pep_id)
+    check_current(pep, body.record_version, "pep_id")
+    pep.notification_id = _answered_notification(file, body.completed_date, other_than=pep_id)
+    pep.completed_date = body.completed_date
+    next_version(pep)
+    return 200, _save_pep(changes, pep)
+
+
+def withdraw_initial_pep(file: ChildFile, changes: Changes, pep_id: str, body: Change) -> Result:
+    """Withdraw an initial PEP recorded in error: it leaves every KPI."""
+    pep = file.pep(pep_id)
+    check_current(pep, body.record_version, "pep_id")
+    withdraw(pep)
+    return 200, _save_pep(changes, pep)
 
 
 COMMANDS = {
     "virtual-school-notified": Command(record_notification, None, Notified, "virtual_school_notification"),
+    "correct-virtual-school-notification": Command(correct_notification, "notification_id", NotificationCorrection,
+                                                   "virtual_school_notification"),
+    "withdraw-virtual-school-notification": Command(withdraw_notification, "notification_id", Change,
+                                                    "virtual_school_notification"),
     "initial-pep": Command(record_initial_pep, None, PepCompleted, "initial_pep"),
+    "correct-initial-pep": Command(correct_initial_pep, "pep_id", PepCorrection, "initial_pep"),
+    "withdraw-initial-pep": Command(withdraw_initial_pep, "pep_id", Change, "initial_pep"),
 }

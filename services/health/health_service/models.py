@@ -12,6 +12,7 @@ class InitialHealthAssessment(SQLModel, table=True):
     __tablename__ = "initial_health_assessments"
     assessment_id: str = Field(primary_key=True)
     child_id: str = Field(index=True)
-    care_period_id: str = Field(unique=True)  # one IHA per period of care
+    care_period_id: str  # one IHA per period of care, withdrawn ones aside (a partial unique index)
     completed_date: date
     record_version: int = 1
+    withdrawn: bool = False  # entered in error: kept, out of every rule and KPI

@@ -10,8 +10,8 @@ from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, Requir
 from backbone.writes import Changes, Records, store
 
 from placements_service import commands, records
-from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, PlacementCorrection,
-                                         PlacementEnd, PlacementStart)
+from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, ChildCorrection,
+                                         PlacementCorrection, PlacementEnd, PlacementStart)
 
 router = APIRouter(tags=["placements"])
 RECORDS = Records(records.load, records.STORE_ORDER)
@@ -82,6 +82,14 @@ async def withdraw_placement(child_id: ChildId, placement_id: RecordId, body: Ch
     """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
     return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_placement,
                              child_id, "withdraw", "placement", purpose, placement_id, body)
+
+
+@router.patch("/children/{child_id}", responses=STALE)
+async def correct_child(child_id: ChildId, body: ChildCorrection, request: Request, idempotency_key: IdempotencyKey,
+                        purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    """Correct the child's date of birth (also while they are looked after), against the version last read."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_child,
+                             child_id, "correct", "child", purpose, body)
 
 
 @router.get("/children/{child_id}")

@@ -9,6 +9,7 @@ from datetime import date
 from pydantic import Field
 
 from backbone.bulk import Command
+from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw
 from backbone.errors import InputError
@@ -61,6 +62,11 @@ class PlacementCorrection(Change):
     carer_id: str | None = CarerId
 
 
+class ChildCorrection(Change):
+    """The child's corrected date of birth, against the version of the child's record last read."""
+    date_of_birth: date
+
+
 class CarePeriodCorrection(Change):
     """The fields to correct (those sent, and only those, change; end_date null reopens the period)."""
     start_date: date | None = None
@@ -84,8 +90,10 @@ def _save_placement(changes: Changes, placement: Placement) -> None:
 def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Result:
     """A child became looked after."""
     periods = file.current_periods()
-    if file.child is not None and not periods:  # every period withdrawn as entered in error: its birth date may be too
+    if file.child is not None and not periods and file.child.date_of_birth != body.date_of_birth:
+        # Every period withdrawn as entered in error: its birth date may have been wrong too.
         file.child.date_of_birth = body.date_of_birth
+        next_version(file.child)
         changes.save(file.child)
     domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
                                    periods=periods)
@@ -219,12 +227,35 @@ def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str,
     return 200, period.as_json()
 
 
+def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> Result:
+    """Correct the child's date of birth, also while they are looked after: every period of care carries it,
+    so each is published again (a new version) and the consumers' ages follow."""
+    if file.child is None:
+        raise InputError("child_id", "unknown child", "path")
+    check_current(file.child, body.record_version, "child_id")
+    not_in_future("date_of_birth", body.date_of_birth)
+    periods = file.current_periods()
+    if first := min(periods, key=lambda p: p.start_date, default=None):
+        if body.date_of_birth > first.start_date:
+            raise InputError("date_of_birth", f"is after the child entered care ({first.start_date}, period "
+                                              f"{first.care_period_id})")
+    file.child.date_of_birth = body.date_of_birth
+    next_version(file.child)
+    changes.save(file.child)
+    for period in periods:
+        next_version(period)
+        _save_period(file, changes, period)
+    return 200, file.child.as_json()
+
+
 def child_record(file: ChildFile) -> dict:
     """A child's periods of care and placements as stored (withdrawn ones left out)."""
     if file.child is None:
         raise InputError("child_id", "unknown child", "path")
     return {
         "child_id": file.child_id,
+        "date_of_birth": file.child.date_of_birth.isoformat(),
+        "record_version": file.child.record_version,
         "care_periods": [p.as_json() for p in sorted(file.current_periods(), key=lambda p: p.start_date)],
         "placements": [p.as_json() for p in sorted(file.current_placements(), key=lambda p: p.start_date)],
     }
@@ -232,6 +263,7 @@ def child_record(file: ChildFile) -> dict:
 
 # What a bulk record may ask for (backbone.bulk): each single request's command, by name.
 COMMANDS = {
+    "correct-child": Command(correct_child, None, ChildCorrection, "child"),
     "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
     "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
     "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),

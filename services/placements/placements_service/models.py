@@ -11,6 +11,7 @@ class Child(SQLModel, table=True):
     __tablename__ = "children"
     child_id: str = Field(primary_key=True)
     date_of_birth: date
+    record_version: int = 1
 
 
 class CarePeriod(SQLModel, table=True):

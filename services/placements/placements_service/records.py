@@ -15,6 +15,7 @@ class Child(Row):
     KEY = ("child_id",)
     child_id: str
     date_of_birth: date
+    record_version: int = 1
 
 
 @dataclasses.dataclass(slots=True)

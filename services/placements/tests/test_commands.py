@@ -6,8 +6,8 @@ import pytest
 
 from backbone.corrections import Change
 from backbone.errors import Conflict, InputError
-from backbone.writes import Changes, columns
-from placements_service import commands, models, records
+from backbone.writes import Changes
+from placements_service import commands
 from placements_service.commands import CarePeriodStart, PlacementCorrection, PlacementStart
 from placements_service.records import ChildFile
 
@@ -67,10 +67,3 @@ def test_a_withdrawn_placement_is_published_as_withdrawn_and_leaves_the_childs_r
     commands.withdraw_placement(file, changes, placement["placement_id"], Change(record_version=1))
     assert '"withdrawn": true' in changes.appended[0].data
     assert commands.child_record(file)["placements"] == []
-
-
-@pytest.mark.parametrize("row, table", [(records.Child, models.Child), (records.CarePeriod, models.CarePeriod),
-                                        (records.Placement, models.Placement)])
-def test_the_commands_rows_have_the_tables_columns(row, table):
-    assert row.TABLE == table.__tablename__
-    assert set(columns(row)) == {c.name for c in table.__table__.columns}
