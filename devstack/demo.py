@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from devstack.partners import Partner
 
-PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1"]
+PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1", "R1", "A4"]
 
 
 CHILDREN = 40
@@ -34,13 +34,16 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
     try:
         for n in range(1, children + 1):
             child = f"DEMO-{n:03d}"
-            entered = today - timedelta(days=rng.randint(20, 900))
-            born = entered - timedelta(days=rng.randint(200, 6000))
+            # Some long enough ago (2.5 years) for long-term stability; nobody 18 or over today.
+            entered = today - timedelta(days=rng.randint(20, 1500))
+            # Every eighth child is nearly 18 (a care leaver to be, for the leaving-care KPIs).
+            age = rng.randint(6390, 6500) if n % 8 == 0 else rng.randint((today - entered).days + 200, 6500)
+            born = today - timedelta(days=age)
             period = case_system.post_ok(f"/children/{child}/care-periods",
                                          {"date_of_birth": born.isoformat(), "start_date": entered.isoformat(), "legal_status": "C2"},
                                          key=f"demo-{child}-period")
             day = entered
-            for move in range(rng.choice([1, 1, 1, 2, 2, 3, 4])):
+            for move in range(rng.choice([1, 1, 1, 1, 2, 2, 3, 4])):
                 case_system.post_ok(f"/children/{child}/placements",
                                     {"start_date": day.isoformat(), "placement_type": rng.choice(PLACEMENT_TYPES),
                                      "provider": rng.choice(["PR1", "PR1", "PR4"]), "carer_id": f"CARER-{rng.randint(1, 30)}"},

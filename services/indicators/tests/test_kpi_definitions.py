@@ -44,10 +44,11 @@ class Facts:
         })
         return period_id
 
-    async def placement(self, child, start, end=None, placement_type="U1", carer=None, version=1, placement_id=None):
+    async def placement(self, child, start, end=None, placement_type="U1", carer=None, version=1, placement_id=None,
+                        period="cp", provider="PR1"):
         await self.event("placements.placement-started", {
-            "placement_id": placement_id or f"pl{next(_ids)}", "care_period_id": "cp", "child_id": child,
-            "start_date": start, "end_date": end, "placement_type": placement_type, "provider": "PR1",
+            "placement_id": placement_id or f"pl{next(_ids)}", "care_period_id": period, "child_id": child,
+            "start_date": start, "end_date": end, "placement_type": placement_type, "provider": provider,
             "carer_id": carer, "effective_date": end or start, "record_version": version,
         })
 
@@ -243,3 +244,45 @@ async def test_started_and_ceased_in_the_window_count_each_child_once_by_reason(
         "adopted": 1, "living with relatives": 1, "returned home": 1, "special guardianship": 1}
     adopted = await facts.kpi("adopted_pct_of_ceased")
     assert (adopted.numerator, adopted.denominator, adopted.value) == (1, 4, 25.0)
+
+
+async def test_placement_type_mix_puts_every_child_looked_after_in_one_group(facts):
+    for child, placement_type, provider in [("a", "U4", "PR1"), ("b", "U4", "PR4"), ("c", "R1", None), ("f", "K2", "PR3")]:
+        period = await facts.care_period(child, "2024-01-01")
+        await facts.placement(child, "2024-01-01", placement_type=placement_type, provider=provider, period=period)
+    period = await facts.care_period("d", "2024-01-01")
+    await facts.placement("d", "2024-01-01", "2025-03-31", placement_type="U4", period=period)  # ended on D
+    await facts.care_period("e", "2024-01-01", legal_status="V3")  # short breaks: not looked after
+    kpi = await facts.kpi("placement_type_mix")
+    # 5 children looked after on D; residential (R1, K2 whatever the provider) 2 of 5 = 40.0 %.
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (40.0, 2, 5)
+    # Each group's share of all 5: the mix adds up to 100 %. d's placement ended on D: "other".
+    assert {group: figure.value for group, figure in kpi.breakdown.items()} == {
+        "agency foster care": 20.0, "in-house foster care": 20.0, "other": 20.0, "residential": 40.0}
+    assert (await facts.children("placement_type_mix"))["d"][2] == "no placement recorded on D"
+
+
+async def test_long_term_stability_counts_two_years_with_one_carer_after_two_and_a_half_in_care(facts):
+    # D = 2025-03-31: the cohort entered care on or before 2022-09-30 (2.5 years) and is under 16 on D;
+    # the numerator has lived with the current carer since 2023-03-31 or earlier (2 years).
+    g = await facts.care_period("g", "2022-01-01")
+    await facts.placement("g", "2022-01-01", carer="X", period=g)                      # 3 years with X: yes
+    h = await facts.care_period("h", "2022-01-01")
+    await facts.placement("h", "2022-01-01", "2024-01-01", carer="X", period=h)
+    await facts.placement("h", "2024-01-01", carer="Y", period=h)                      # Y since 2024: no
+    i = await facts.care_period("i", "2022-01-01")
+    await facts.placement("i", "2022-01-01", "2023-01-01", carer="Z", period=i)
+    await facts.placement("i", "2023-01-01", carer="Z", period=i)                      # the same carer: one run, yes
+    j = await facts.care_period("j", "2022-10-01")                                     # 2.5 years on 2025-04-01: out
+    await facts.placement("j", "2022-10-01", carer="X", period=j)
+    k = await facts.care_period("k", "2020-01-01", born="2009-01-01")                  # 16 on D: out
+    await facts.placement("k", "2020-01-01", carer="X", period=k)
+    # Placed for adoption in 2024; with the foster placement before it, 2021-06-01 onwards: yes.
+    m = await facts.care_period("m", "2021-06-01")
+    await facts.placement("m", "2021-06-01", "2024-06-01", placement_type="U4", carer="F", period=m)
+    await facts.placement("m", "2024-06-01", placement_type="A5", carer="G", period=m)
+    kpi = await facts.kpi("placement_stability_long_term")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (75.0, 3, 4)  # g, i, m of g, h, i, m
+    rows = await facts.children("placement_stability_long_term")
+    assert rows["h"] == (True, False, "with the same carer since 2024-01-01")
+    assert rows["m"][2] == "placed for adoption; adoptive and previous placement since 2021-06-01"

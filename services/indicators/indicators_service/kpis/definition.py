@@ -44,6 +44,9 @@ class Kpi:
     sources: tuple[str, ...]  # projection tables the query reads: a change to one of them refreshes this KPI
     settings: tuple[str, ...] = ()  # indicators settings bound into the query by name
     breakdown: str | None = None  # name of the breakdown column, if the catalogue asks for one
+    # True: each group's figure is its share of the whole population (its numerator rows ÷ the whole
+    # denominator: a mix that adds up to 100 %); False: the KPI worked out within the group.
+    breakdown_of_total: bool = False
     separately: str | None = None  # what rows outside the denominator are, if the query returns any
     denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
     reference: str = ""  # where the definition comes from

@@ -78,7 +78,9 @@ class KpiEngine:
         figure = self.figure(kpi, total.numerator, total.denominator)
         breakdown = None
         if kpi.breakdown:
-            breakdown = {str(row[0]): self.figure(kpi, row.numerator, row.denominator)
+            # A mix counts every row of the group over the whole population; otherwise the KPI within the group.
+            breakdown = {str(row[0]): self.figure(kpi, row.denominator, total.denominator) if kpi.breakdown_of_total
+                         else self.figure(kpi, row.numerator, row.denominator)
                          for row in sorted(rows, key=lambda r: str(r[0])) if not row.total}
         return KpiValue(kpi.id, figure.value, figure.numerator, figure.denominator, as_of, kpi.unit.value,
                         breakdown, total.separately if kpi.separately else None)

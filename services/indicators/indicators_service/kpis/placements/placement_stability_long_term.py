@@ -1,0 +1,60 @@
+from indicators_service.kpis.definition import Direction, Kpi, Unit
+from indicators_service.kpis.populations import CLA_AT_D
+
+ADOPTIVE_PLACEMENTS = "('A3', 'A4', 'A5', 'A6')"
+
+# Placements of the current period of care in order; consecutive ones with the same carer are one run (a move
+# to a new carer starts a new run). The run holding the placement open on D says since when the child has
+# lived with that carer.
+KPI = Kpi(
+    id="placement_stability_long_term",
+    title="Long-term placement stability",
+    domain="placements",
+    position=7,
+    unit=Unit.PERCENT,
+    direction=Direction.HIGHER_IS_BETTER,
+    definition="Of children looked after on D, aged under 16, who have been looked after continuously for at "
+               "least 2.5 years: % who have lived with the same carer for at least 2 years, or are placed for "
+               "adoption (A3-A6) where the adoptive placement and the one before it together last 2 years.",
+    reference="National long-term placement stability measure (SSDA903)",
+    sources=("care_periods", "placements"),
+    query=f"""
+        WITH cla AS ({CLA_AT_D}),
+        cohort AS (
+            SELECT child_id, care_period_id FROM cla
+            WHERE start_date <= CAST(:d AS date) - INTERVAL '30 months'
+              AND date_of_birth > CAST(:d AS date) - INTERVAL '16 years'
+        ),
+        placed AS (
+            SELECT p.child_id, p.placement_id, p.start_date, p.end_date, p.placement_type,
+                   lag(p.start_date) OVER w AS previous_start,
+                   CASE WHEN p.carer_id IS NOT NULL AND p.carer_id = lag(p.carer_id) OVER w THEN 0 ELSE 1 END AS new_carer
+            FROM placements p JOIN cohort c ON c.child_id = p.child_id AND c.care_period_id = p.care_period_id
+            WHERE p.start_date <= :d
+            WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)
+        ),
+        runs AS (
+            SELECT *, sum(new_carer) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS run
+            FROM placed
+        ),
+        latest AS (
+            SELECT DISTINCT ON (child_id) child_id, start_date, end_date, placement_type, previous_start,
+                   min(start_date) OVER (PARTITION BY child_id, run) AS with_carer_since
+            FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
+        ),
+        judged AS (
+            SELECT c.child_id, l.placement_type, l.previous_start, l.with_carer_since,
+                   l.child_id IS NOT NULL AND (l.end_date IS NULL OR l.end_date > :d) AS placed_on_d
+            FROM cohort c LEFT JOIN latest l USING (child_id)
+        )
+        SELECT child_id, true AS in_denominator,
+               placed_on_d AND (with_carer_since <= CAST(:d AS date) - INTERVAL '2 years'
+                                OR (placement_type IN {ADOPTIVE_PLACEMENTS}
+                                    AND previous_start <= CAST(:d AS date) - INTERVAL '2 years')) AS in_numerator,
+               CASE WHEN NOT placed_on_d THEN 'no placement recorded on D'
+                    WHEN placement_type IN {ADOPTIVE_PLACEMENTS}
+                         THEN 'placed for adoption; adoptive and previous placement since ' || coalesce(previous_start::text, 'the adoptive placement')
+                    ELSE 'with the same carer since ' || with_carer_since END AS reason
+        FROM judged
+    """,
+)
