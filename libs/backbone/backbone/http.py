@@ -61,21 +61,25 @@ class MeasureAndAuditRefusals:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.audit_refusals and 400 <= status < 500:
+                    await self._audit_refusal(scope, status)  # before the answer leaves, as for an access
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            route = getattr(scope.get("route"), "path", None)
             # Bounded labels: a made-up method is "other", an unknown path "unmatched" (never the raw path).
             method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+            route = getattr(scope.get("route"), "path", None)
             REQUEST_SECONDS.labels(method, route or "unmatched", str(status)).observe(time.perf_counter() - started)
-            if self.audit_refusals and 400 <= status < 500:
-                try:
-                    await record_refusal(self.sessions, self.clients, method, scope["path"], route,
-                                         Headers(scope=scope), status)
-                except Exception:  # the refusal stands; a failure to audit it is logged, not turned into a 500
-                    log.exception("could not audit a refused request")
+
+    async def _audit_refusal(self, scope, status: int) -> None:
+        method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+        try:
+            await record_refusal(self.sessions, self.clients, method, scope["path"],
+                                 getattr(scope.get("route"), "path", None), Headers(scope=scope), status)
+        except Exception:  # the refusal stands; a failure to audit it is logged, not turned into a 500
+            log.exception("could not audit a refused request")
 
 
 _ERROR_BODY = {"application/json": {"schema": {"type": "object", "required": ["detail"], "properties": {"detail": {}}}}}
