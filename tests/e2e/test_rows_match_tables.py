@@ -9,6 +9,7 @@ from backbone.writes import AuditRow, IdempotencyRow, OutboxRow, columns
 from devstack.infra import run_blocking
 from education_service import records as education
 from health_service import records as health
+from leaving_care_service import records as leaving_care
 from placements_service import records as placements
 
 pytestmark = pytest.mark.integration
@@ -17,6 +18,8 @@ ROWS = {
     "placements": [placements.Child, placements.CarePeriod, placements.Placement, OutboxRow, IdempotencyRow],
     "health": [health.Assessment, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "education": [education.Notification, education.InitialPep, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
+    "leaving_care": [leaving_care.CareLeaverStatus, leaving_care.AdviserAllocation, care_register.KnownPeriod, OutboxRow,
+                     IdempotencyRow],
 }
 # Filled in by the database on insert: the row classes leave them out.
 DEFAULTED = {"outbox": {"seq", "created_at", "published_at", "attempts", "last_error"},

@@ -1,15 +1,12 @@
 """Bulk: many records in one request (a partner's nightly catch-up, a backlog), through the same command
 handlers as the service's single requests. Each record has its own idempotency key, so a re-sent batch
 changes nothing already applied; one child's records are applied together or not at all, in the order sent.
-Children are applied in a fixed order, a few dozen per transaction (one durable commit), each a savepoint in
-it; their locks are held until it commits, so a single request about one of them waits that long.
 
-A service passes its commands: name -> Command(handler, the id of the record it is about or None, the body
-model, the audited resource). A service on the bare-asyncpg write path (backbone.writes) also passes its
-``Records``: its handlers are ``(file, changes, [record_id,] body) -> (status, record)``, and a whole chunk of
-children is locked, loaded, checked in memory and stored with one statement per table. A service still on
-sessions has handlers ``async (session, child_id, [record_id,] body) -> (status, record)``, applied child by
-child in savepoints.
+A service passes its commands (name -> Command(handler, the id of the record it is about or None, the body
+model, the audited resource)) and its ``Records`` (backbone.writes). Children go in a fixed order, up to
+CHILDREN_PER_TRANSACTION per transaction: locked, loaded in one go, their records checked in memory by the
+handlers (``(file, changes, [record_id,] body) -> (status, record)``), and stored with one statement per table
+and one durable commit. Their locks are held until it commits, so a single request about one of them waits.
 """
 
 import json
@@ -20,21 +17,14 @@ import asyncpg
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
-
-from backbone.audit import record_access
 from backbone.auth import ApiClient, require_scope
 from backbone.errors import Conflict, InputError, NotKnownYet
 from backbone.idempotency import fingerprint
 from backbone.requests import Purpose, StrictBody, _not_a_real_identifier
-from backbone.tables import IdempotencyRecord
 from backbone.writes import Changes, Records, lock_children, store
 
 MAX_RECORDS = 5_000
-CHILDREN_PER_COMMIT = 50  # sessions: each child holds a lock and a savepoint until its transaction commits
-CHILDREN_PER_TRANSACTION = 1_000  # the asyncpg path: no savepoints, a few statements per chunk
+CHILDREN_PER_TRANSACTION = 1_000  # bounds how long a batch holds children's locks
 _PRIORS = ("SELECT key, request_fingerprint, status_code, response FROM idempotency_keys "
            "WHERE client_id = $1 AND key = ANY($2::text[])")
 
@@ -79,7 +69,7 @@ def _conflict(indexed: list, results: list[RecordResult]) -> RecordResult:
         "field": "child_id", "reason": "conflicts with a record stored at the same moment: read and resend"})
 
 
-def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Records | None = None) -> APIRouter:
+def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Records) -> APIRouter:
     router = APIRouter(tags=[tag])
     record_model = create_model(
         "BulkRecord", __base__=StrictBody,
@@ -115,48 +105,6 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Rec
             except ValueError as reason:
                 raise InputError(f"{index}.child_id", str(reason)) from None
         return parsed
-
-    async def apply_child(session, client: ApiClient, purpose: str | None, indexed: list) -> list[RecordResult]:
-        """One child's records, in a savepoint of the batch's transaction: every new one applied, or none."""
-        results: list[RecordResult] = []
-        refusal = None
-        await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(f"child:{indexed[0][1].child_id}", 0))))
-        savepoint = await session.begin_nested()
-        try:
-            for index, item in indexed:
-                payload = {"bulk": item.model_dump(mode="json", exclude={"key"})}
-                prior = await session.get(IdempotencyRecord, (client.client_id, item.key))
-                if prior and prior.request_fingerprint == fingerprint(payload):
-                    results.append(RecordResult(index=index, key=item.key, outcome="unchanged", status=prior.status_code,
-                                                record=prior.response))
-                    continue
-                command = commands[item.command]
-                try:
-                    if prior:
-                        raise InputError("key", "this key was already used for a different record")
-                    if (command.record_id is None) != (item.record_id is None):
-                        raise InputError("record_id", f"{item.command} {'needs' if command.record_id else 'takes no'} record_id")
-                    parsed = command.body.model_validate(item.record)
-                    args = (item.record_id, parsed) if command.record_id else (parsed,)
-                    status, stored = await command.handler(session, item.child_id, *args)
-                except (InputError, NotKnownYet, ValidationError) as error:
-                    outcome, status = ("retry", 503) if isinstance(error, NotKnownYet) else \
-                        ("rejected", 409 if isinstance(error, Conflict) else 422)
-                    refusal = RecordResult(index=index, key=item.key, outcome=outcome, status=status, error=_error(error))
-                    break
-                record_access(session, client, "write", f"bulk:{item.command}", item.child_id, purpose)
-                session.add(IdempotencyRecord(client_id=client.client_id, key=item.key,
-                                              request_fingerprint=fingerprint(payload), status_code=status, response=stored))
-                results.append(RecordResult(index=index, key=item.key, outcome="created" if status == 201 else "updated",
-                                            status=status, record=stored))
-            if refusal is None:
-                await session.flush()  # a state the database forbids shows here, inside the savepoint
-                await savepoint.commit()
-                return results
-        except IntegrityError:  # a concurrent request stored a clashing state first
-            refusal = _conflict(indexed, results)
-        await savepoint.rollback()
-        return _not_applied(indexed, results, refusal)
 
     def apply_file(file, changes: Changes, client: ApiClient, purpose: str | None, indexed: list,
                    priors: dict) -> tuple[list[RecordResult], bool]:
@@ -234,26 +182,17 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Rec
             by_child.setdefault(record.child_id, []).append((index, record))
         results = []
         # Children in a fixed order (two batches lock shared children in the same order: no deadlock), a
-        # transaction (one durable commit) per CHILDREN_PER_COMMIT of them, each child a savepoint in it; the
-        # chunks bound the locks and savepoints one transaction holds.
+        # transaction (one durable commit) per CHILDREN_PER_TRANSACTION of them.
         children = sorted(by_child)
         runtime = request.app.state.runtime
-        if records is not None:
-            events = 0
-            async with runtime.pool.acquire() as connection:
-                for start in range(0, len(children), CHILDREN_PER_TRANSACTION):
-                    chunk_results, chunk_events = await apply_chunk(
-                        connection, client, purpose, children[start:start + CHILDREN_PER_TRANSACTION], by_child)
-                    results, events = results + chunk_results, events + chunk_events
-            if events:
-                runtime.events_staged()
-            return sorted(results, key=lambda r: r.index)
-        for start in range(0, len(children), CHILDREN_PER_COMMIT):
-            async with request.app.state.runtime.sessions() as session:
-                for child in children[start:start + CHILDREN_PER_COMMIT]:
-                    results += await apply_child(session, client, purpose, by_child[child])
-                await session.commit()
-        request.app.state.runtime.events_staged()
+        events = 0
+        async with runtime.pool.acquire() as connection:
+            for start in range(0, len(children), CHILDREN_PER_TRANSACTION):
+                chunk_results, chunk_events = await apply_chunk(
+                    connection, client, purpose, children[start:start + CHILDREN_PER_TRANSACTION], by_child)
+                results, events = results + chunk_results, events + chunk_events
+        if events:
+            runtime.events_staged()
         return sorted(results, key=lambda r: r.index)
 
     return router

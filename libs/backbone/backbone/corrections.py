@@ -54,14 +54,3 @@ def next_version(record: Versioned) -> None:
 def withdraw(record: Versioned) -> None:
     record.withdrawn = True
     next_version(record)
-
-
-async def withdraw_record(session, model, record_id: str, child_id: str, seen: int, field: str, announce) -> tuple[int, dict]:
-    """The whole of a plain withdrawal: the child's record of ``model``, at the version last seen, withdrawn
-    and its new state announced (``announce(session, record)`` stages the event)."""
-    record = await session.get(model, record_id)
-    check_current(record if record and record.child_id == child_id else None, seen, field)
-    withdraw(record)
-    session.add(record)
-    announce(session, record)
-    return 200, record.model_dump(mode="json")

@@ -10,7 +10,7 @@ from datetime import date
 import asyncpg
 import sqlalchemy as sa
 from alembic import op
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.errors import InputError, NotKnownYet
@@ -58,30 +58,6 @@ async def learn(session: AsyncSession, event: Event) -> None:
         "end_date": date.fromisoformat(d["end_date"]) if d["end_date"] else None,
         "record_version": d["record_version"],
     })
-
-
-async def care_periods(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
-    result = await session.exec(
-        select(KnownCarePeriod).where(KnownCarePeriod.child_id == child_id).order_by(KnownCarePeriod.start_date)
-    )
-    return list(result.all())
-
-
-async def require_known_child(session: AsyncSession, child_id: str) -> list[KnownCarePeriod]:
-    """The child's periods of care; NotKnownYet (503, retry) while none has arrived from the placements service."""
-    periods = await care_periods(session, child_id)
-    if not periods:
-        raise NotKnownYet("child_id", "unknown child: no period of care has reached this service from the case system yet")
-    return periods
-
-
-async def require_period_started_by(session: AsyncSession, child_id: str, day: date, field: str) -> KnownCarePeriod:
-    """The period of care a record dated ``day`` belongs to: the latest one that had started by then."""
-    periods = await require_known_child(session, child_id)
-    started = [p for p in periods if p.start_date <= day]
-    if not started:
-        raise InputError(field, f"{day} is before the child entered care ({periods[0].start_date})")
-    return started[-1]
 
 
 # The write path (backbone.writes): the known periods as rows in a child's file, and the rules on them.

@@ -1,26 +1,27 @@
-"""What the leaving care team can tell the leaving-care service, and what it does: the rules, the write and
-the event, in the caller's transaction. HTTP (api.py) and bulk (backbone.bulk) both call these."""
+"""What the leaving care team can tell the leaving-care service, and what each command does: check the rules
+against the young person's file (records.py), change its records and note each change and its event
+(backbone.writes). No I/O: HTTP (api.py) and bulk (backbone.bulk) load the file and store the changes."""
 
 import uuid
 from datetime import date
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 import care_register
 from backbone.bulk import Command
-from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw_record
 from backbone.clock import not_in_future
 from backbone.codes import code_list
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw
 from backbone.errors import InputError
-from backbone.outbox import publish
 from backbone.requests import StrictBody
+from backbone.writes import Changes
 
-from leaving_care_service.models import AdviserAllocation, CareLeaverStatus
+from leaving_care_service.records import AdviserAllocation, CareLeaverStatus, ChildFile
 
 STATUS_RECORDED = "uk.cla.leaving-care.care-leaver-status-recorded.v1"
 ADVISER_ALLOCATED = "uk.cla.leaving-care.personal-adviser-allocated.v1"
 Status = code_list(STATUS_RECORDED, "status")
 Role = code_list(ADVISER_ALLOCATED, "role")
+Result = tuple[int, dict]
+
 
 class StatusRecorded(StrictBody):
     status: Status
@@ -36,15 +37,16 @@ class AllocationEnded(StrictBody):
     end_date: date
 
 
-async def _check_known_child(session: AsyncSession, child_id: str, field: str, day: date) -> None:
+def _check_known_child(file: ChildFile, field: str, day: date) -> None:
     not_in_future(field, day)
-    periods = await care_register.require_known_child(session, child_id)
+    periods = care_register.known_child(file.periods)
     if day < periods[0].date_of_birth:
         raise InputError(field, f"{day} is before the young person's date of birth")
 
 
-def _publish_allocation(session: AsyncSession, allocation: AdviserAllocation) -> None:
-    publish(session, ADVISER_ALLOCATED, {
+def _save_allocation(changes: Changes, allocation: AdviserAllocation) -> dict:
+    changes.save(allocation)
+    changes.publish(ADVISER_ALLOCATED, allocation.child_id, {
         "allocation_id": allocation.allocation_id,
         "child_id": allocation.child_id,
         "role": allocation.role,
@@ -54,10 +56,12 @@ def _publish_allocation(session: AsyncSession, allocation: AdviserAllocation) ->
         "record_version": allocation.record_version,
         **({"withdrawn": True} if allocation.withdrawn else {}),
     })
+    return allocation.as_json()
 
 
-def _publish_status(session: AsyncSession, status: CareLeaverStatus) -> None:
-    publish(session, STATUS_RECORDED, {
+def _save_status(changes: Changes, status: CareLeaverStatus) -> dict:
+    changes.save(status)
+    changes.publish(STATUS_RECORDED, status.child_id, {
         "status_id": status.status_id,
         "child_id": status.child_id,
         "status": status.status,
@@ -65,6 +69,7 @@ def _publish_status(session: AsyncSession, status: CareLeaverStatus) -> None:
         "record_version": status.record_version,
         **({"withdrawn": True} if status.withdrawn else {}),
     })
+    return status.as_json()
 
 
 class StatusCorrection(Change):
@@ -78,27 +83,25 @@ class AllocationCorrection(Change):
     end_date: date | None = None
 
 
-async def record_status(session: AsyncSession, child_id: str, body: StatusRecorded) -> tuple[int, dict]:
+def record_status(file: ChildFile, changes: Changes, body: StatusRecorded) -> Result:
     """The young person's leaving-care category (eligible, relevant, former relevant) from a date."""
-    await _check_known_child(session, child_id, "effective_date", body.effective_date)
-    status = CareLeaverStatus(status_id=str(uuid.uuid4()), child_id=child_id, status=body.status, effective_date=body.effective_date)
-    session.add(status)
-    _publish_status(session, status)
-    return 201, status.model_dump(mode="json")
+    _check_known_child(file, "effective_date", body.effective_date)
+    status = CareLeaverStatus(str(uuid.uuid4()), file.child_id, body.status, body.effective_date)
+    file.statuses.append(status)
+    return 201, _save_status(changes, status)
 
 
-async def allocate_adviser(session: AsyncSession, child_id: str, body: Allocated) -> tuple[int, dict]:
+def allocate_adviser(file: ChildFile, changes: Changes, body: Allocated) -> Result:
     """A personal adviser (or, while still looked after, a social worker) was allocated."""
-    await _check_known_child(session, child_id, "start_date", body.start_date)
-    allocation = AdviserAllocation(allocation_id=str(uuid.uuid4()), child_id=child_id, role=body.role, start_date=body.start_date)
-    session.add(allocation)
-    _publish_allocation(session, allocation)
-    return 201, allocation.model_dump(mode="json")
+    _check_known_child(file, "start_date", body.start_date)
+    allocation = AdviserAllocation(str(uuid.uuid4()), file.child_id, body.role, body.start_date)
+    file.allocations.append(allocation)
+    return 201, _save_allocation(changes, allocation)
 
 
-async def end_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: AllocationEnded) -> tuple[int, dict]:
-    allocation = await session.get(AdviserAllocation, allocation_id)
-    if allocation is None or allocation.child_id != child_id or allocation.withdrawn:
+def end_allocation(file: ChildFile, changes: Changes, allocation_id: str, body: AllocationEnded) -> Result:
+    allocation = file.allocation(allocation_id)
+    if allocation is None or allocation.withdrawn:
         raise InputError("allocation_id", "no such allocation for this young person", "path")
     if allocation.end_date is not None:
         raise InputError("allocation_id", f"this allocation already ended on {allocation.end_date}", "path")
@@ -106,49 +109,50 @@ async def end_allocation(session: AsyncSession, child_id: str, allocation_id: st
     if body.end_date < allocation.start_date:
         raise InputError("end_date", f"{body.end_date} is before the allocation started ({allocation.start_date})")
     allocation.end_date = body.end_date
-    allocation.record_version += 1
-    session.add(allocation)
-    _publish_allocation(session, allocation)
-    return 200, allocation.model_dump(mode="json")
-
-
-async def correct_status(session: AsyncSession, child_id: str, status_id: str, body: StatusCorrection) -> tuple[int, dict]:
-    """Correct a recorded status or its date, against the version last read."""
-    status = await session.get(CareLeaverStatus, status_id)
-    check_current(status if status and status.child_id == child_id else None, body.record_version, "status_id")
-    for name, value in corrected_fields(status, body, required={"status", "effective_date"}).items():
-        setattr(status, name, value)
-    await _check_known_child(session, child_id, "effective_date", status.effective_date)
-    next_version(status)
-    session.add(status)
-    _publish_status(session, status)
-    return 200, status.model_dump(mode="json")
-
-
-async def correct_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: AllocationCorrection) -> tuple[int, dict]:
-    """Correct an allocation (role, dates; end_date null reopens it), against the version last read."""
-    allocation = await session.get(AdviserAllocation, allocation_id)
-    check_current(allocation if allocation and allocation.child_id == child_id else None, body.record_version, "allocation_id")
-    for name, value in corrected_fields(allocation, body, required={"role", "start_date"}).items():
-        setattr(allocation, name, value)
-    await _check_known_child(session, child_id, "start_date", allocation.start_date)
-    if allocation.end_date is not None:
-        not_in_future("end_date", allocation.end_date)
-        if allocation.end_date < allocation.start_date:
-            raise InputError("end_date", f"{allocation.end_date} is before the allocation started ({allocation.start_date})")
     next_version(allocation)
-    session.add(allocation)
-    _publish_allocation(session, allocation)
-    return 200, allocation.model_dump(mode="json")
+    return 200, _save_allocation(changes, allocation)
 
 
-async def withdraw_status(session: AsyncSession, child_id: str, status_id: str, body: Change) -> tuple[int, dict]:
-    return await withdraw_record(session, CareLeaverStatus, status_id, child_id, body.record_version, "status_id", _publish_status)
+def correct_status(file: ChildFile, changes: Changes, status_id: str, body: StatusCorrection) -> Result:
+    """Correct a recorded status or its date, against the version last read."""
+    status = file.status(status_id)
+    check_current(status, body.record_version, "status_id")
+    fields = corrected_fields(status, body, required={"status", "effective_date"})
+    _check_known_child(file, "effective_date", fields["effective_date"])
+    for name, value in fields.items():
+        setattr(status, name, value)
+    next_version(status)
+    return 200, _save_status(changes, status)
 
 
-async def withdraw_allocation(session: AsyncSession, child_id: str, allocation_id: str, body: Change) -> tuple[int, dict]:
-    return await withdraw_record(session, AdviserAllocation, allocation_id, child_id, body.record_version, "allocation_id",
-                                 _publish_allocation)
+def correct_allocation(file: ChildFile, changes: Changes, allocation_id: str, body: AllocationCorrection) -> Result:
+    """Correct an allocation (role, dates; end_date null reopens it), against the version last read."""
+    allocation = file.allocation(allocation_id)
+    check_current(allocation, body.record_version, "allocation_id")
+    fields = corrected_fields(allocation, body, required={"role", "start_date"})
+    _check_known_child(file, "start_date", fields["start_date"])
+    if fields["end_date"] is not None:
+        not_in_future("end_date", fields["end_date"])
+        if fields["end_date"] < fields["start_date"]:
+            raise InputError("end_date", f"{fields['end_date']} is before the allocation started ({fields['start_date']})")
+    for name, value in fields.items():
+        setattr(allocation, name, value)
+    next_version(allocation)
+    return 200, _save_allocation(changes, allocation)
+
+
+def withdraw_status(file: ChildFile, changes: Changes, status_id: str, body: Change) -> Result:
+    status = file.status(status_id)
+    check_current(status, body.record_version, "status_id")
+    withdraw(status)
+    return 200, _save_status(changes, status)
+
+
+def withdraw_allocation(file: ChildFile, changes: Changes, allocation_id: str, body: Change) -> Result:
+    allocation = file.allocation(allocation_id)
+    check_current(allocation, body.record_version, "allocation_id")
+    withdraw(allocation)
+    return 200, _save_allocation(changes, allocation)
 
 
 COMMANDS = {

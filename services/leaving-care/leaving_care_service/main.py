@@ -5,7 +5,7 @@ from backbone.bulk import bulk_router
 from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
-from leaving_care_service.api import WRITE, router
+from leaving_care_service.api import RECORDS, WRITE, router
 from leaving_care_service.commands import COMMANDS
 from leaving_care_service.settings import Settings
 
@@ -19,6 +19,6 @@ def create_app(settings: Settings | None = None):
 
     def configure(app):
         app.include_router(router)
-        app.include_router(bulk_router(COMMANDS, WRITE, "leaving-care"))
+        app.include_router(bulk_router(COMMANDS, WRITE, "leaving-care", RECORDS))
 
     return create_service_app(runtime, "Leaving-care service", configure)
