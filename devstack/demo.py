@@ -12,6 +12,11 @@ from devstack.partners import Partner
 PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1", "R1", "A4"]
 
 
+# Real postcodes (the ONS data): homes in Kirklees (the demo council); placements in Kirklees, nearby
+# (Leeds, Bradford), more than 20 miles away (Manchester, Sheffield), and one unknown (ZZ99: not a place).
+HOMES = ["HD1 1AA", "HD5 0AA", "WF13 1AA", "HD9 1AA"]
+PLACED_AT = ["HD5 0AA", "HD9 1AA", "WF13 1AA", "HD1 1AA", "LS1 1AA", "BD1 1AA", "M1 1AA", "S1 1AA", "ZZ99 9ZZ"]
+
 CHILDREN = 40
 
 
@@ -42,11 +47,12 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
             period = case_system.post_ok(f"/children/{child}/care-periods",
                                          {"date_of_birth": born.isoformat(), "start_date": entered.isoformat(), "legal_status": "C2"},
                                          key=f"demo-{child}-period")
-            day = entered
+            day, home = entered, rng.choice(HOMES)
             for move in range(rng.choice([1, 1, 1, 1, 2, 2, 3, 4])):
                 case_system.post_ok(f"/children/{child}/placements",
                                     {"start_date": day.isoformat(), "placement_type": rng.choice(PLACEMENT_TYPES),
-                                     "provider": rng.choice(["PR1", "PR1", "PR4"]), "carer_id": f"CARER-{rng.randint(1, 30)}"},
+                                     "provider": rng.choice(["PR1", "PR1", "PR4"]), "carer_id": f"CARER-{rng.randint(1, 30)}",
+                                     "home_postcode": home, "placement_postcode": rng.choice(PLACED_AT)},
                                     key=f"demo-{child}-placement-{move}")
                 day = min(today, day + timedelta(days=rng.randint(20, 200)))
             iha = entered + timedelta(days=rng.choice([10, 18, 25, 27, 40]))

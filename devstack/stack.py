@@ -39,6 +39,7 @@ class ServiceStack:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "OUTBOX_POLL_SECONDS": "0.5",
             "ENVIRONMENT": "local",
+            "COUNCIL_LA_CODE": "E08000034",  # the demo council: Kirklees (placements reads it)
             **self.extra_env,
         }
 

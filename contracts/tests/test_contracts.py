@@ -110,6 +110,8 @@ def test_the_fast_check_and_jsonschema_agree_on_every_verdict(event_type, tolera
             valid[name] = "2025-01-10"
         elif "integer" in kinds:
             valid[name] = 1
+        elif "number" in kinds:
+            valid[name] = 1.5
         elif "boolean" in kinds:
             valid[name] = True
         else:

@@ -45,6 +45,8 @@ class Placement(SQLModel, table=True):
     provider: str | None = None
     carer_id: str | None = None
     record_version: int
+    distance_miles: float | None = None  # None: a postcode unknown (or a placement recorded before distances)
+    outside_boundary: bool | None = None
 
 
 class InitialHealthAssessment(SQLModel, table=True):
@@ -136,7 +138,8 @@ async def _note_changes(session: AsyncSession, table: Table, rows: list[dict], s
 
 def _row(table: Table, event: Event) -> dict:
     return {
-        column.name: date.fromisoformat(value) if (value := event.data[column.name]) and column.type.python_type is date else value
+        # .get: an optional property an older event may not have (e.g. a placement's distance)
+        column.name: date.fromisoformat(value) if (value := event.data.get(column.name)) and column.type.python_type is date else value
         for column in table.columns
     }
 

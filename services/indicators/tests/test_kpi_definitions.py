@@ -45,8 +45,8 @@ class Facts:
         return period_id
 
     async def placement(self, child, start, end=None, placement_type="U1", carer=None, version=1, placement_id=None,
-                        period="cp", provider="PR1"):
-        await self.event("placements.placement-started", {
+                        period="cp", provider="PR1", **located):
+        await self.event("placements.placement-started", {**located,
             "placement_id": placement_id or f"pl{next(_ids)}", "care_period_id": period, "child_id": child,
             "start_date": start, "end_date": end, "placement_type": placement_type, "provider": provider,
             "carer_id": carer, "effective_date": end or start, "record_version": version,
@@ -286,3 +286,18 @@ async def test_long_term_stability_counts_two_years_with_one_carer_after_two_and
     rows = await facts.children("placement_stability_long_term")
     assert rows["h"] == (True, False, "with the same carer since 2024-01-01")
     assert rows["m"][2] == "placed for adoption; adoptive and previous placement since 2021-06-01"
+
+
+async def test_placed_outside_20_miles_needs_both_and_keeps_unknown_distances_in_the_denominator(facts):
+    for child, located in [("a", {"distance_miles": 20.1, "outside_boundary": True}),   # outside, more than 20: yes
+                           ("b", {"distance_miles": 20.0, "outside_boundary": True}),   # exactly 20.0 is not more
+                           ("c", {"distance_miles": 35.2, "outside_boundary": False}),  # far, but inside the boundary
+                           ("d", {"distance_miles": None, "outside_boundary": True}),   # a postcode unknown
+                           ("e", {})]:                                                  # recorded before distances
+        period = await facts.care_period(child, "2024-01-01")
+        await facts.placement(child, "2024-01-01", period=period, **located)
+    kpi = await facts.kpi("placed_outside_20_miles")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (20.0, 1, 5)  # a, of all 5
+    assert {group: figure.numerator for group, figure in kpi.breakdown.items()} == {
+        "distance unknown": 2, "inside the boundary": 1, "outside, 20 miles or less": 1, "outside, more than 20 miles": 1}
+    assert (await facts.children("placed_outside_20_miles"))["b"][2] == "outside, 20 miles or less, 20.0 miles from home"

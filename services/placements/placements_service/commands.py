@@ -17,6 +17,7 @@ from backbone.requests import StrictBody
 from backbone.writes import Changes
 
 from placements_service import domain
+from placements_service.geography import GEOGRAPHY
 from placements_service.records import CarePeriod, Child, ChildFile, Placement
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
@@ -24,6 +25,8 @@ ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
 PlacementType = code_list(domain.PLACEMENT_STARTED, "placement_type")
 Provider = code_list(domain.PLACEMENT_STARTED, "provider")
 CarerId = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
+# A UK postcode ("HD1 2TG"), kept in this service only: the distance and inside/outside are published.
+Postcode = Field(default=None, max_length=8, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")
 
 Result = tuple[int, dict]  # (HTTP-style status, the record as stored)
 
@@ -47,6 +50,8 @@ class PlacementStart(StrictBody):
     provider: Provider | None = None
     # An opaque id, never a name: the event contract allows 64 characters, and a name would need spaces.
     carer_id: str | None = CarerId
+    home_postcode: str | None = Postcode
+    placement_postcode: str | None = Postcode
 
 
 class PlacementEnd(StrictBody):
@@ -79,6 +84,16 @@ def _save_period(file: ChildFile, changes: Changes, period: CarePeriod) -> None:
     changes.save(period)
     event_type, data = domain.care_period_event(file.child, period)
     changes.publish(event_type, file.child_id, data)
+
+
+def _upper(postcode: str | None) -> str | None:
+    return postcode.upper() if postcode else postcode
+
+
+def _locate(placement: Placement) -> None:
+    """The distance from home and inside/outside the boundary, from the placement's postcodes."""
+    placement.distance_miles, placement.outside_boundary = GEOGRAPHY.placed(placement.home_postcode,
+                                                                            placement.placement_postcode)
 
 
 def _save_placement(changes: Changes, placement: Placement) -> None:
@@ -151,7 +166,9 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
         next_version(replaced)
         _save_placement(changes, replaced)
     placement = Placement(str(uuid.uuid4()), period.care_period_id, file.child_id, body.start_date, body.end_date,
-                          body.placement_type, body.provider, body.carer_id)
+                          body.placement_type, body.provider, body.carer_id,
+                          home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode))
+    _locate(placement)
     file.placements.append(placement)
     _save_placement(changes, placement)
     return 201, placement.as_json()
@@ -182,7 +199,8 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
     others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != placement_id]
     domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
     for name, value in fields.items():
-        setattr(placement, name, value)
+        setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
+    _locate(placement)
     next_version(placement)
     _save_placement(changes, placement)
     return 200, placement.as_json()

@@ -168,6 +168,8 @@ def placement_event(placement: Placement) -> tuple[str, dict]:
         "placement_type": placement.placement_type,
         "provider": placement.provider,
         "carer_id": placement.carer_id,
+        "distance_miles": placement.distance_miles,
+        "outside_boundary": placement.outside_boundary,
         "effective_date": (placement.end_date or placement.start_date).isoformat(),
         "record_version": placement.record_version,
         **({"withdrawn": True} if placement.withdrawn else {}),

@@ -4,13 +4,16 @@ from backbone.bulk import bulk_router
 from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
+from placements_service import geography
 from placements_service.api import RECORDS, WRITE, router
 from placements_service.commands import COMMANDS
 from placements_service.settings import Settings
 
 
 def create_app(settings: Settings | None = None):
-    runtime = ServiceRuntime(settings or Settings()).publish_events()
+    settings = settings or Settings()
+    geography.configure(settings.postcode_file, settings.council_la_code)
+    runtime = ServiceRuntime(settings).publish_events()
 
     def configure(app):
         app.include_router(router)

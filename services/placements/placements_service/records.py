@@ -50,6 +50,10 @@ class Placement(Row):
     carer_id: str | None = None
     record_version: int = 1
     withdrawn: bool = False
+    home_postcode: str | None = None  # personal data: kept here, never published
+    placement_postcode: str | None = None
+    distance_miles: float | None = None  # from the postcodes (geography.py); None when either is unknown
+    outside_boundary: bool | None = None
 
 
 STORE_ORDER = (Child, CarePeriod, Placement)  # parents before the rows that refer to them
