@@ -65,6 +65,8 @@ class PlacementCorrection(Change):
     placement_type: PlacementType | None = None
     provider: Provider | None = None
     carer_id: str | None = CarerId
+    home_postcode: str | None = Postcode
+    placement_postcode: str | None = Postcode
 
 
 class ChildCorrection(Change):

@@ -67,3 +67,24 @@ def test_a_withdrawn_placement_is_published_as_withdrawn_and_leaves_the_childs_r
     commands.withdraw_placement(file, changes, placement["placement_id"], Change(record_version=1))
     assert '"withdrawn": true' in changes.appended[0].data
     assert commands.child_record(file)["placements"] == []
+
+
+def test_a_corrected_placement_postcode_moves_the_distance_with_it(tmp_path):
+    from placements_service import geography
+
+    (tmp_path / "postcodes.csv").write_text("pcd,oseast1m,osnrth1m,laua\nHD1 1AA,400000,400000,E08000034\n"
+                                            "LS1 1AA,400000,422372,E08000035\nM1 1AA,380000,400000,E08000003\n")
+    geography.configure(tmp_path / "postcodes.csv", "E08000034")
+    try:
+        file = ChildFile("C1")
+        entered(file)
+        _, placement = commands.start_placement(file, Changes(), PlacementStart(
+            start_date=date(2024, 1, 10), placement_type="U4", home_postcode="HD1 1AA", placement_postcode="LS1 1AA"))
+        assert (placement["distance_miles"], placement["outside_boundary"]) == (13.9, True)  # 22,372 m
+        changes = Changes()
+        _, corrected = commands.correct_placement(file, changes, placement["placement_id"],
+                                                  PlacementCorrection(record_version=1, placement_postcode="m1 1aa"))
+        assert (corrected["placement_postcode"], corrected["distance_miles"]) == ("M1 1AA", 12.4)  # 20,000 m
+        assert '"distance_miles": 12.4' in changes.appended[0].data and "M1 1AA" not in changes.appended[0].data
+    finally:
+        geography.configure(None, None)

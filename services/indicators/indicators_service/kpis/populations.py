@@ -15,6 +15,16 @@ CLA_AT_D = f"""
 """
 
 
+# The placement each child looked after on D is in on D (their latest to have started, if records overlap):
+# placement columns as "pl.*"; join it to CLA_AT_D as "cla".
+PLACEMENT_ON_D = """
+    SELECT DISTINCT ON (pl.child_id) pl.*
+    FROM placements pl JOIN cla USING (child_id)
+    WHERE pl.start_date <= :d AND (pl.end_date IS NULL OR pl.end_date > :d)
+    ORDER BY pl.child_id, pl.start_date DESC
+"""
+
+
 def plural(count_sql: str, noun: str) -> str:
     """SQL text "1 placement" / "3 placements" for a count expression."""
     return f"({count_sql})::text || CASE WHEN ({count_sql}) = 1 THEN ' {noun}' ELSE ' {noun}s' END"

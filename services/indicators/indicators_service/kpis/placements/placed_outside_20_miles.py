@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D
+from indicators_service.kpis.populations import CLA_AT_D, PLACEMENT_ON_D
 
 # The placement a child is in on D; its distance and inside/outside come from the placements service
 # (straight line between the postcodes' grid references, 1 decimal). Unknown stays in the denominator.
@@ -20,12 +20,7 @@ KPI = Kpi(
     breakdown_of_total=True,
     query=f"""
         WITH cla AS ({CLA_AT_D}),
-        placed AS (
-            SELECT DISTINCT ON (pl.child_id) pl.child_id, pl.distance_miles, pl.outside_boundary
-            FROM placements pl JOIN cla USING (child_id)
-            WHERE pl.start_date <= :d AND (pl.end_date IS NULL OR pl.end_date > :d)
-            ORDER BY pl.child_id, pl.start_date DESC
-        ),
+        placed AS ({PLACEMENT_ON_D}),
         judged AS (
             SELECT cla.child_id, p.distance_miles, p.outside_boundary,
                    CASE WHEN p.distance_miles IS NULL OR p.outside_boundary IS NULL THEN 'distance unknown'

@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D
+from indicators_service.kpis.populations import CLA_AT_D, PLACEMENT_ON_D
 
 # The catalogue's placement groups from 903 PLACE and PLACE_PROVIDER; they partition CLA at D. A child with
 # no placement recorded on D is in "other" (and the drill-down says so).
@@ -33,12 +33,7 @@ KPI = Kpi(
     breakdown_of_total=True,
     query=f"""
         WITH cla AS ({CLA_AT_D}),
-        placed AS (
-            SELECT DISTINCT ON (pl.child_id) pl.child_id, pl.placement_type, pl.provider
-            FROM placements pl JOIN cla USING (child_id)
-            WHERE pl.start_date <= :d AND (pl.end_date IS NULL OR pl.end_date > :d)
-            ORDER BY pl.child_id, pl.start_date DESC
-        ),
+        placed AS ({PLACEMENT_ON_D}),
         grouped AS (
             SELECT cla.child_id, pl.placement_type, pl.provider, {PLACEMENT_GROUP} AS placement_group
             FROM cla LEFT JOIN placed pl USING (child_id)
