@@ -55,6 +55,13 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
                                      "home_postcode": home, "placement_postcode": rng.choice(PLACED_AT)},
                                     key=f"demo-{child}-placement-{move}")
                 day = min(today, day + timedelta(days=rng.randint(20, 200)))
+            if rng.random() < 0.3 and (today - entered).days > 30:  # a missing or away episode, and its interview
+                went = today - timedelta(days=rng.randint(10, min(300, (today - entered).days - 1)))
+                back = went + timedelta(days=rng.randint(0, 3))
+                offered = back + timedelta(days=rng.choice([1, 2, 3, 5]))
+                case_system.post_ok(f"/children/{child}/missing-episodes", {
+                    "kind": rng.choice(["M", "M", "A"]), "start_date": went.isoformat(), "end_date": back.isoformat(),
+                    **({"rhi_offered_date": offered.isoformat()} if offered <= today else {})}, key=f"demo-{child}-missing")
             iha = entered + timedelta(days=rng.choice([10, 18, 25, 27, 40]))
             if iha <= today:
                 health.post_ok(f"/children/{child}/initial-health-assessments", {"completed_date": iha.isoformat()},

@@ -222,3 +222,25 @@ def test_a_date_of_birth_is_corrected_while_the_child_is_looked_after(people):
     assert (record["date_of_birth"], record["record_version"]) == ("2013-10-01", 2)
     # The period carries the date of birth to every consumer: republished as a new version.
     assert record["care_periods"][0]["record_version"] == 2
+
+
+def test_a_missing_episode_is_recorded_then_its_return_and_interview_added_and_reaches_the_kpis(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2010-03-01", "start_date": ago(400), "legal_status": "C2"})
+    outside = case.post(f"/children/{child}/missing-episodes", {"kind": "M", "start_date": ago(500)})
+    assert outside.status_code == 422 and "not looked after" in outside.text
+    episode = case.post_ok(f"/children/{child}/missing-episodes", {"kind": "M", "start_date": ago(40)})
+    clash = case.post(f"/children/{child}/missing-episodes", {"kind": "A", "start_date": ago(39), "end_date": ago(38)})
+    assert clash.status_code == 422 and episode["episode_id"] in clash.text
+    expected = "1 missing, 0 away in the 12 months"
+    assert kpi_reason(people, "missing_children_12m", child, expected) == expected
+    # The child came back 2 days later; the interview was offered 3 days after that: on time.
+    returned = case.http.patch(f"/children/{child}/missing-episodes/{episode['episode_id']}",
+                               json={"record_version": 1, "end_date": ago(38), "rhi_offered_date": ago(35)},
+                               headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert returned.status_code == 200 and returned.json()["record_version"] == 2
+    expected = f"returned {ago(38)}, interview offered {ago(35)} (3 days later)"
+    assert kpi_reason(people, "rhi_within_72h", child, expected) == expected
+    assert case.post(f"/children/{child}/missing-episodes/{episode['episode_id']}/withdraw", {"record_version": 2}).status_code == 200
+    expected = "no missing or away episode in the 12 months"
+    assert kpi_reason(people, "missing_children_12m", child, expected) == expected

@@ -52,6 +52,12 @@ class Facts:
             "carer_id": carer, "effective_date": end or start, "record_version": version,
         })
 
+    async def missing(self, child, start, end=None, kind="M", offered=None, held=None):
+        await self.event("placements.missing-episode-recorded", {
+            "episode_id": f"me{next(_ids)}", "child_id": child, "kind": kind, "start_date": start, "end_date": end,
+            "rhi_offered_date": offered, "rhi_held_date": held, "effective_date": end or start, "record_version": 1,
+        })
+
     async def kpi(self, kpi_id, as_of=D):
         """The figure, after checking it is its own drill-down aggregated: the two can never disagree."""
         async with self.sessions() as session:
@@ -301,3 +307,35 @@ async def test_placed_outside_20_miles_needs_both_and_keeps_unknown_distances_in
     assert {group: figure.numerator for group, figure in kpi.breakdown.items()} == {
         "distance unknown": 2, "inside the boundary": 1, "outside, 20 miles or less": 1, "outside, more than 20 miles": 1}
     assert (await facts.children("placed_outside_20_miles"))["b"][2] == "outside, 20 miles or less, 20.0 miles from home"
+
+
+async def test_missing_children_and_episodes_count_missing_and_away_separately(facts):
+    # Window: 2024-04-01 to D = 2025-03-31.
+    for child in "abcde":
+        await facts.care_period(child, "2023-06-01")
+    await facts.care_period("f", "2024-01-01", legal_status="V3")    # short breaks: not looked after
+    await facts.missing("a", "2024-06-01", "2024-06-02")               # missing
+    await facts.missing("a", "2024-09-01", "2024-09-03")               # missing again: still one child
+    await facts.missing("b", "2024-07-01", "2024-07-01", kind="A")     # away only
+    await facts.missing("c", "2024-03-30", "2024-04-02")               # began before the window, ran into it
+    await facts.missing("d", "2024-03-01", "2024-03-05")               # before the window
+    await facts.missing("f", "2024-06-01", "2024-06-02")               # not looked after
+    kpi = await facts.kpi("missing_children_12m")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (40.0, 2, 5)  # a, c of a-e
+    assert {g: f.numerator for g, f in kpi.breakdown.items()} == {"away only": 1, "missing": 2, "neither": 2}
+    assert (await facts.children("missing_children_12m"))["a"][2] == "2 missing, 0 away in the 12 months"
+    episodes = await facts.kpi("missing_episodes_12m")
+    # Started in the window while looked after: a's two and b's away; c's began before the window.
+    assert episodes.value == 3
+    assert {g: f.value for g, f in episodes.breakdown.items()} == {"away": 1, "missing": 2}
+
+
+async def test_return_home_interviews_are_on_time_when_offered_within_72_hours_of_the_return(facts):
+    await facts.care_period("a", "2023-06-01")
+    await facts.missing("a", "2024-05-01", "2024-05-02", offered="2024-05-05")  # 3 days after: 72 hours, on time
+    await facts.missing("a", "2024-06-01", "2024-06-02", offered="2024-06-06")  # 4 days: late
+    await facts.missing("a", "2024-07-01", "2024-07-02")                         # never offered
+    await facts.missing("a", "2024-08-01", "2024-08-02", kind="A")               # away: outside it
+    await facts.missing("a", "2025-03-30")                                       # not returned yet: outside it
+    kpi = await facts.kpi("rhi_within_72h")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (33.3, 1, 3)

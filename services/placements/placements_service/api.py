@@ -11,7 +11,8 @@ from backbone.writes import Changes, Records, store
 
 from placements_service import commands, records
 from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, ChildCorrection,
-                                         PlacementCorrection, PlacementEnd, PlacementStart)
+                                         MissingEpisodeCorrection, MissingEpisodeRecorded, PlacementCorrection,
+                                         PlacementEnd, PlacementStart)
 
 router = APIRouter(tags=["placements"])
 RECORDS = Records(records.load, records.STORE_ORDER)
@@ -90,6 +91,32 @@ async def correct_child(child_id: ChildId, body: ChildCorrection, request: Reque
     """Correct the child's date of birth (also while they are looked after), against the version last read."""
     return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_child,
                              child_id, "correct", "child", purpose, body)
+
+
+@router.post("/children/{child_id}/missing-episodes", status_code=201)
+async def missing_episode(child_id: ChildId, body: MissingEpisodeRecorded, request: Request, idempotency_key: IdempotencyKey,
+                          purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
+    """A looked-after child went missing (M) or was away without authorisation (A) (903 missing table)."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.record_missing_episode,
+                             child_id, "write", "missing_episode", purpose, body)
+
+
+@router.patch("/children/{child_id}/missing-episodes/{episode_id}", responses=STALE)
+async def correct_missing_episode(child_id: ChildId, episode_id: RecordId, body: MissingEpisodeCorrection,
+                                  request: Request, idempotency_key: IdempotencyKey, purpose: Purpose = None,
+                                  client: ApiClient = require_scope(WRITE)):
+    """Correct an episode (its return, the return home interview, any date), against the version last read."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_missing_episode,
+                             child_id, "correct", "missing_episode", purpose, episode_id, body)
+
+
+@router.post("/children/{child_id}/missing-episodes/{episode_id}/withdraw", responses=STALE)
+async def withdraw_missing_episode(child_id: ChildId, episode_id: RecordId, body: Change, request: Request,
+                                   idempotency_key: IdempotencyKey, purpose: Purpose = None,
+                                   client: ApiClient = require_scope(WRITE)):
+    """Withdraw an episode recorded in error: it leaves every KPI."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_missing_episode,
+                             child_id, "withdraw", "missing_episode", purpose, episode_id, body)
 
 
 @router.get("/children/{child_id}")

@@ -18,7 +18,7 @@ from backbone.writes import Changes
 
 from placements_service import domain
 from placements_service.geography import GEOGRAPHY
-from placements_service.records import CarePeriod, Child, ChildFile, Placement
+from placements_service.records import CarePeriod, Child, ChildFile, MissingEpisode, Placement
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
@@ -67,6 +67,27 @@ class PlacementCorrection(Change):
     carer_id: str | None = CarerId
     home_postcode: str | None = Postcode
     placement_postcode: str | None = Postcode
+
+
+MissingKind = code_list(domain.MISSING_EPISODE_RECORDED, "kind")
+
+
+class MissingEpisodeRecorded(StrictBody):
+    """903 missing table: M missing, A away without authorisation; end_date null while still missing."""
+    kind: MissingKind
+    start_date: date
+    end_date: date | None = None
+    rhi_offered_date: date | None = None
+    rhi_held_date: date | None = None
+
+
+class MissingEpisodeCorrection(Change):
+    """The fields to correct (those sent, and only those, change): e.g. the return and its interview, later."""
+    kind: MissingKind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    rhi_offered_date: date | None = None
+    rhi_held_date: date | None = None
 
 
 class ChildCorrection(Change):
@@ -268,6 +289,50 @@ def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> R
     return 200, file.child.as_json()
 
 
+def _save_missing(changes: Changes, episode: MissingEpisode) -> dict:
+    changes.save(episode)
+    event_type, data = domain.missing_episode_event(episode)
+    changes.publish(event_type, episode.child_id, data)
+    return episode.as_json()
+
+
+def _check_missing(file: ChildFile, fields: dict, other_than: str | None = None) -> None:
+    domain.check_missing_episode(start_date=fields["start_date"], end_date=fields["end_date"],
+                                 rhi_offered_date=fields["rhi_offered_date"], rhi_held_date=fields["rhi_held_date"],
+                                 periods=file.current_periods(), others=file.current_missing(other_than))
+
+
+def record_missing_episode(file: ChildFile, changes: Changes, body: MissingEpisodeRecorded) -> Result:
+    """A looked-after child went missing (M) or was away without authorisation (A); late records slot in."""
+    if file.child is None:
+        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
+    _check_missing(file, body.model_dump())
+    episode = MissingEpisode(str(uuid.uuid4()), file.child_id, body.kind, body.start_date, body.end_date,
+                             body.rhi_offered_date, body.rhi_held_date)
+    file.missing.append(episode)
+    return 201, _save_missing(changes, episode)
+
+
+def correct_missing_episode(file: ChildFile, changes: Changes, episode_id: str, body: MissingEpisodeCorrection) -> Result:
+    """Correct an episode (the return, the interview, any date), against the version last read."""
+    episode = file.missing_episode(episode_id)
+    check_current(episode, body.record_version, "episode_id")
+    fields = corrected_fields(episode, body, required={"kind", "start_date"})
+    _check_missing(file, fields, other_than=episode_id)
+    for name, value in fields.items():
+        setattr(episode, name, value)
+    next_version(episode)
+    return 200, _save_missing(changes, episode)
+
+
+def withdraw_missing_episode(file: ChildFile, changes: Changes, episode_id: str, body: Change) -> Result:
+    """Withdraw an episode recorded in error: it leaves every KPI."""
+    episode = file.missing_episode(episode_id)
+    check_current(episode, body.record_version, "episode_id")
+    withdraw(episode)
+    return 200, _save_missing(changes, episode)
+
+
 def child_record(file: ChildFile) -> dict:
     """A child's periods of care and placements as stored (withdrawn ones left out)."""
     if file.child is None:
@@ -278,12 +343,16 @@ def child_record(file: ChildFile) -> dict:
         "record_version": file.child.record_version,
         "care_periods": [p.as_json() for p in sorted(file.current_periods(), key=lambda p: p.start_date)],
         "placements": [p.as_json() for p in sorted(file.current_placements(), key=lambda p: p.start_date)],
+        "missing_episodes": [e.as_json() for e in sorted(file.current_missing(), key=lambda e: e.start_date)],
     }
 
 
 # What a bulk record may ask for (backbone.bulk): each single request's command, by name.
 COMMANDS = {
     "correct-child": Command(correct_child, None, ChildCorrection, "child"),
+    "missing-episode": Command(record_missing_episode, None, MissingEpisodeRecorded, "missing_episode"),
+    "correct-missing-episode": Command(correct_missing_episode, "episode_id", MissingEpisodeCorrection, "missing_episode"),
+    "withdraw-missing-episode": Command(withdraw_missing_episode, "episode_id", Change, "missing_episode"),
     "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
     "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
     "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),

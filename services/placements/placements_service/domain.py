@@ -12,12 +12,13 @@ from backbone.clock import not_in_future
 from backbone.errors import InputError
 
 if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
-    from placements_service.records import CarePeriod, Child, Placement
+    from placements_service.records import CarePeriod, Child, MissingEpisode, Placement
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
 CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"
 PLACEMENT_STARTED = "uk.cla.placements.placement-started.v1"
 PLACEMENT_ENDED = "uk.cla.placements.placement-ended.v1"
+MISSING_EPISODE_RECORDED = "uk.cla.placements.missing-episode-recorded.v1"
 
 
 def check_care_period_start(
@@ -175,3 +176,41 @@ def placement_event(placement: Placement) -> tuple[str, dict]:
         **({"withdrawn": True} if placement.withdrawn else {}),
     }
     return (PLACEMENT_ENDED if placement.end_date else PLACEMENT_STARTED), data
+
+
+def check_missing_episode(*, start_date: date, end_date: date | None, rhi_offered_date: date | None,
+                          rhi_held_date: date | None, periods: list[CarePeriod], others: list[MissingEpisode]) -> None:
+    """A missing or away episode of a looked-after child: it starts while they are looked after, ends on or
+    after its start, overlaps none of their other episodes (the clashing one is named), and its return home
+    interview is offered after the return and held on or after the offer."""
+    for field, day in (("start_date", start_date), ("end_date", end_date), ("rhi_offered_date", rhi_offered_date),
+                       ("rhi_held_date", rhi_held_date)):
+        if day is not None:
+            not_in_future(field, day)
+    if not any(p.start_date <= start_date and (p.end_date is None or start_date < p.end_date) for p in periods):
+        raise InputError("start_date", f"the child was not looked after on {start_date}")
+    if end_date is not None and end_date < start_date:
+        raise InputError("end_date", f"{end_date} is before the episode started ({start_date})")
+    if rhi_offered_date is not None and (end_date is None or rhi_offered_date < end_date):
+        raise InputError("rhi_offered_date", "a return home interview is offered after the child returned (end_date)")
+    if rhi_held_date is not None and (rhi_offered_date is None or rhi_held_date < rhi_offered_date):
+        raise InputError("rhi_held_date", "a return home interview is held on or after the day it was offered")
+    clash = _clash(start_date, end_date, others, ends_inclusive=False)
+    if clash:
+        raise InputError("start_date", f"overlaps missing episode {clash.episode_id} "
+                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+
+
+def missing_episode_event(episode: MissingEpisode) -> tuple[str, dict]:
+    return MISSING_EPISODE_RECORDED, {
+        "episode_id": episode.episode_id,
+        "child_id": episode.child_id,
+        "kind": episode.kind,
+        "start_date": episode.start_date.isoformat(),
+        "end_date": episode.end_date.isoformat() if episode.end_date else None,
+        "rhi_offered_date": episode.rhi_offered_date.isoformat() if episode.rhi_offered_date else None,
+        "rhi_held_date": episode.rhi_held_date.isoformat() if episode.rhi_held_date else None,
+        "effective_date": (episode.end_date or episode.start_date).isoformat(),
+        "record_version": episode.record_version,
+        **({"withdrawn": True} if episode.withdrawn else {}),
+    }

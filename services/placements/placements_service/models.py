@@ -46,3 +46,18 @@ class Placement(SQLModel, table=True):
     placement_postcode: str | None = None
     distance_miles: float | None = None  # from the postcodes (geography.py); None when either is unknown
     outside_boundary: bool | None = None
+
+
+class MissingEpisode(SQLModel, table=True):
+    """Missing (M) or away from placement without authorisation (A): SSDA903's missing table."""
+
+    __tablename__ = "missing_episodes"
+    episode_id: str = Field(primary_key=True)
+    child_id: str = Field(foreign_key="children.child_id", index=True)
+    kind: str
+    start_date: date
+    end_date: date | None = None
+    rhi_offered_date: date | None = None  # return home interview offered
+    rhi_held_date: date | None = None
+    record_version: int = 1
+    withdrawn: bool = False

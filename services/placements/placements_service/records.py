@@ -56,7 +56,24 @@ class Placement(Row):
     outside_boundary: bool | None = None
 
 
-STORE_ORDER = (Child, CarePeriod, Placement)  # parents before the rows that refer to them
+@dataclasses.dataclass(slots=True)
+class MissingEpisode(Row):
+    """Missing (M) or away from placement without authorisation (A): SSDA903's missing table."""
+
+    TABLE = "missing_episodes"
+    KEY = ("episode_id",)
+    episode_id: str
+    child_id: str
+    kind: str
+    start_date: date
+    end_date: date | None = None
+    rhi_offered_date: date | None = None  # return home interview offered
+    rhi_held_date: date | None = None
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode)  # parents before the rows that refer to them
 
 
 @dataclasses.dataclass(slots=True)
@@ -67,6 +84,7 @@ class ChildFile:
     child: Child | None = None
     periods: list[CarePeriod] = dataclasses.field(default_factory=list)
     placements: list[Placement] = dataclasses.field(default_factory=list)
+    missing: list[MissingEpisode] = dataclasses.field(default_factory=list)
 
     def current_periods(self) -> list[CarePeriod]:
         return [p for p in self.periods if not p.withdrawn]
@@ -80,14 +98,21 @@ class ChildFile:
     def placement(self, placement_id: str) -> Placement | None:
         return next((p for p in self.placements if p.placement_id == placement_id), None)
 
+    def missing_episode(self, episode_id: str) -> MissingEpisode | None:
+        return next((e for e in self.missing if e.episode_id == episode_id), None)
+
+    def current_missing(self, other_than: str | None = None) -> list[MissingEpisode]:
+        return [e for e in self.missing if not e.withdrawn and e.episode_id != other_than]
+
 
 _CHILDREN = f"{select_all(Child)} WHERE child_id = ANY($1::text[])"
 _PERIODS = f"{select_all(CarePeriod)} WHERE child_id = ANY($1::text[])"
 _PLACEMENTS = f"{select_all(Placement)} WHERE child_id = ANY($1::text[])"
+_MISSING = f"{select_all(MissingEpisode)} WHERE child_id = ANY($1::text[])"
 
 
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    """The files of these children (an empty file for a child not recorded yet): three queries, however many."""
+    """The files of these children (an empty file for a child not recorded yet): a query per table, however many."""
     files = {child_id: ChildFile(child_id) for child_id in child_ids}
     for child in rows(Child, await connection.fetch(_CHILDREN, child_ids)):
         files[child.child_id].child = child
@@ -95,4 +120,6 @@ async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str
         files[period.child_id].periods.append(period)
     for placement in rows(Placement, await connection.fetch(_PLACEMENTS, child_ids)):
         files[placement.child_id].placements.append(placement)
+    for episode in rows(MissingEpisode, await connection.fetch(_MISSING, child_ids)):
+        files[episode.child_id].missing.append(episode)
     return files

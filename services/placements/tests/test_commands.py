@@ -88,3 +88,19 @@ def test_a_corrected_placement_postcode_moves_the_distance_with_it(tmp_path):
         assert '"distance_miles": 12.4' in changes.appended[0].data and "M1 1AA" not in changes.appended[0].data
     finally:
         geography.configure(None, None)
+
+
+def test_a_return_home_interview_comes_after_the_return():
+    from placements_service.commands import MissingEpisodeCorrection, MissingEpisodeRecorded
+
+    file = ChildFile("C1")
+    entered(file)
+    _, episode = commands.record_missing_episode(file, Changes(), MissingEpisodeRecorded(kind="M", start_date=date(2024, 2, 1)))
+    with pytest.raises(InputError, match="offered after the child returned"):
+        commands.correct_missing_episode(file, Changes(), episode["episode_id"],
+                                         MissingEpisodeCorrection(record_version=1, rhi_offered_date=date(2024, 2, 3)))
+    _, returned = commands.correct_missing_episode(file, Changes(), episode["episode_id"], MissingEpisodeCorrection(
+        record_version=1, end_date=date(2024, 2, 2), rhi_offered_date=date(2024, 2, 3), rhi_held_date=date(2024, 2, 4)))
+    assert (returned["end_date"], returned["record_version"]) == ("2024-02-02", 2)
+    with pytest.raises(InputError, match="was not looked after"):
+        commands.record_missing_episode(file, Changes(), MissingEpisodeRecorded(kind="A", start_date=date(2023, 12, 1)))
