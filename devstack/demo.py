@@ -7,6 +7,8 @@ today, so the figures look live whenever it is run. Deterministic: the same seed
 import random
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from devstack.partners import Partner
 
 PLACEMENT_TYPES = ["U1", "U1", "U2", "U4", "U4", "U5", "K2", "U3", "P1", "R1", "A4"]
@@ -74,10 +76,10 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
                 if pep <= today:
                     virtual_school.post_ok(f"/children/{child}/initial-peps", {"completed_date": pep.isoformat()},
                                            key=f"demo-{child}-pep")
-            age_years = (today - born).days / 365.25
-            if age_years >= 16:
+            sixteenth = born + relativedelta(years=16)
+            if sixteenth <= today:
                 leaving_care.post_ok(f"/children/{child}/leaving-care-status",
-                                     {"status": "eligible", "effective_date": max(entered, born + timedelta(days=16 * 366)).isoformat()},
+                                     {"status": "eligible", "effective_date": max(entered, sixteenth).isoformat()},
                                      key=f"demo-{child}-status")
                 if rng.random() < 0.8:
                     leaving_care.post_ok(f"/children/{child}/adviser-allocations",
