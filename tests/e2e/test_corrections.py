@@ -244,3 +244,21 @@ def test_a_missing_episode_is_recorded_then_its_return_and_interview_added_and_r
     assert case.post(f"/children/{child}/missing-episodes/{episode['episode_id']}/withdraw", {"record_version": 2}).status_code == 200
     expected = "no missing or away episode in the 12 months"
     assert kpi_reason(people, "missing_children_12m", child, expected) == expected
+
+
+def test_social_worker_allocations_hand_over_and_reach_the_kpi(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2011-03-01", "start_date": ago(500), "legal_status": "C2"})
+    first = case.post_ok(f"/children/{child}/social-worker-allocations", {"worker_id": "SW-1", "start_date": ago(500)})
+    case.post_ok(f"/children/{child}/social-worker-allocations", {"worker_id": "SW-2", "start_date": ago(200)})
+    third = case.post_ok(f"/children/{child}/social-worker-allocations", {"worker_id": "SW-3", "start_date": ago(100)})
+    record = case.get(f"/children/{child}", purpose="correction test").json()["social_worker_allocations"]
+    assert [(a["worker_id"], a["end_date"]) for a in record] == [("SW-1", ago(200)), ("SW-2", ago(100)), ("SW-3", None)]
+    assert record[0]["allocation_id"] == first["allocation_id"]
+    expected = "2 changes of social worker in the 12 months"
+    assert kpi_reason(people, "social_worker_changes_12m", child, expected) == expected
+    # SW-3 was entered for the wrong child: withdrawn, one change is left (SW-2 stays open from then on).
+    assert case.post(f"/children/{child}/social-worker-allocations/{third['allocation_id']}/withdraw",
+                     {"record_version": 1}).status_code == 200
+    expected = "1 change of social worker in the 12 months"
+    assert kpi_reason(people, "social_worker_changes_12m", child, expected) == expected

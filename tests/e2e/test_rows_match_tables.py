@@ -15,7 +15,8 @@ from placements_service import records as placements
 pytestmark = pytest.mark.integration
 
 ROWS = {
-    "placements": [placements.Child, placements.CarePeriod, placements.Placement, placements.MissingEpisode, OutboxRow,
+    "placements": [placements.Child, placements.CarePeriod, placements.Placement, placements.MissingEpisode,
+                   placements.SocialWorkerAllocation, OutboxRow,
                    IdempotencyRow],
     "health": [health.Assessment, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "education": [education.Notification, education.InitialPep, care_register.KnownPeriod, OutboxRow, IdempotencyRow],

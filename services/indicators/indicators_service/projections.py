@@ -105,12 +105,23 @@ class MissingEpisode(SQLModel, table=True):
     record_version: int
 
 
+class SocialWorkerAllocation(SQLModel, table=True):
+    __tablename__ = "social_worker_allocations"
+    allocation_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    worker_id: str
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
 _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.child-entered-care.v1": CarePeriod.__table__,
     "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,
     "uk.cla.placements.placement-started.v1": Placement.__table__,
     "uk.cla.placements.placement-ended.v1": Placement.__table__,
     "uk.cla.placements.missing-episode-recorded.v1": MissingEpisode.__table__,
+    "uk.cla.placements.social-worker-allocated.v1": SocialWorkerAllocation.__table__,
     "uk.cla.health.initial-health-assessment-completed.v1": InitialHealthAssessment.__table__,
     "uk.cla.education.virtual-school-notified.v1": VirtualSchoolNotification.__table__,
     "uk.cla.education.initial-pep-completed.v1": InitialPep.__table__,

@@ -12,7 +12,7 @@ from backbone.writes import Changes, Records, store
 from placements_service import commands, records
 from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, ChildCorrection,
                                          MissingEpisodeCorrection, MissingEpisodeRecorded, PlacementCorrection,
-                                         PlacementEnd, PlacementStart)
+                                         PlacementEnd, PlacementStart, SocialWorkerAllocated, SocialWorkerCorrection)
 
 router = APIRouter(tags=["placements"])
 RECORDS = Records(records.load, records.STORE_ORDER)
@@ -117,6 +117,33 @@ async def withdraw_missing_episode(child_id: ChildId, episode_id: RecordId, body
     """Withdraw an episode recorded in error: it leaves every KPI."""
     return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_missing_episode,
                              child_id, "withdraw", "missing_episode", purpose, episode_id, body)
+
+
+@router.post("/children/{child_id}/social-worker-allocations", status_code=201)
+async def social_worker_allocated(child_id: ChildId, body: SocialWorkerAllocated, request: Request,
+                                  idempotency_key: IdempotencyKey, purpose: Purpose = None,
+                                  client: ApiClient = require_scope(WRITE)):
+    """A social worker was allocated (the one before hands over that day); with an end date, one recorded late."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.allocate_social_worker,
+                             child_id, "write", "social_worker_allocation", purpose, body)
+
+
+@router.patch("/children/{child_id}/social-worker-allocations/{allocation_id}", responses=STALE)
+async def correct_social_worker(child_id: ChildId, allocation_id: RecordId, body: SocialWorkerCorrection,
+                                request: Request, idempotency_key: IdempotencyKey, purpose: Purpose = None,
+                                client: ApiClient = require_scope(WRITE)):
+    """Correct an allocation (worker, dates), against the version last read."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_social_worker,
+                             child_id, "correct", "social_worker_allocation", purpose, allocation_id, body)
+
+
+@router.post("/children/{child_id}/social-worker-allocations/{allocation_id}/withdraw", responses=STALE)
+async def withdraw_social_worker(child_id: ChildId, allocation_id: RecordId, body: Change, request: Request,
+                                 idempotency_key: IdempotencyKey, purpose: Purpose = None,
+                                 client: ApiClient = require_scope(WRITE)):
+    """Withdraw an allocation recorded in error: it leaves every KPI."""
+    return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_social_worker,
+                             child_id, "withdraw", "social_worker_allocation", purpose, allocation_id, body)
 
 
 @router.get("/children/{child_id}")

@@ -18,7 +18,8 @@ from backbone.writes import Changes
 
 from placements_service import domain
 from placements_service.geography import GEOGRAPHY
-from placements_service.records import CarePeriod, Child, ChildFile, MissingEpisode, Placement
+from placements_service.records import (CarePeriod, Child, ChildFile, MissingEpisode, Placement,
+                                        SocialWorkerAllocation)
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
@@ -88,6 +89,21 @@ class MissingEpisodeCorrection(Change):
     end_date: date | None = None
     rhi_offered_date: date | None = None
     rhi_held_date: date | None = None
+
+
+class SocialWorkerAllocated(StrictBody):
+    """A social worker allocated from start_date (the one allocated before hands over that day). With an end
+    date: an allocation recorded late, slotted into the child's history."""
+    worker_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
+    start_date: date
+    end_date: date | None = None
+
+
+class SocialWorkerCorrection(Change):
+    """The fields to correct (those sent, and only those, change; end_date null reopens the allocation)."""
+    worker_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    start_date: date | None = None
+    end_date: date | None = None
 
 
 class ChildCorrection(Change):
@@ -333,6 +349,51 @@ def withdraw_missing_episode(file: ChildFile, changes: Changes, episode_id: str,
     return 200, _save_missing(changes, episode)
 
 
+def _save_social_worker(changes: Changes, allocation: SocialWorkerAllocation) -> dict:
+    changes.save(allocation)
+    event_type, data = domain.social_worker_event(allocation)
+    changes.publish(event_type, allocation.child_id, data)
+    return allocation.as_json()
+
+
+def allocate_social_worker(file: ChildFile, changes: Changes, body: SocialWorkerAllocated) -> Result:
+    """A social worker was allocated; the current one (if any) hands over on the same day."""
+    if not file.current_periods():
+        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
+    others = file.current_social_workers()
+    replaced = None if body.end_date else domain.social_worker_replaced(body.start_date, others)
+    if replaced:
+        replaced.end_date = body.start_date
+        next_version(replaced)
+        _save_social_worker(changes, replaced)
+    domain.check_social_worker_allocation(start_date=body.start_date, end_date=body.end_date,
+                                          others=file.current_social_workers())
+    allocation = SocialWorkerAllocation(str(uuid.uuid4()), file.child_id, body.worker_id, body.start_date, body.end_date)
+    file.social_workers.append(allocation)
+    return 201, _save_social_worker(changes, allocation)
+
+
+def correct_social_worker(file: ChildFile, changes: Changes, allocation_id: str, body: SocialWorkerCorrection) -> Result:
+    """Correct an allocation (worker, dates), against the version last read."""
+    allocation = file.social_worker_allocation(allocation_id)
+    check_current(allocation, body.record_version, "allocation_id")
+    fields = corrected_fields(allocation, body, required={"worker_id", "start_date"})
+    domain.check_social_worker_allocation(start_date=fields["start_date"], end_date=fields["end_date"],
+                                          others=file.current_social_workers(other_than=allocation_id))
+    for name, value in fields.items():
+        setattr(allocation, name, value)
+    next_version(allocation)
+    return 200, _save_social_worker(changes, allocation)
+
+
+def withdraw_social_worker(file: ChildFile, changes: Changes, allocation_id: str, body: Change) -> Result:
+    """Withdraw an allocation recorded in error: it leaves every KPI."""
+    allocation = file.social_worker_allocation(allocation_id)
+    check_current(allocation, body.record_version, "allocation_id")
+    withdraw(allocation)
+    return 200, _save_social_worker(changes, allocation)
+
+
 def child_record(file: ChildFile) -> dict:
     """A child's periods of care and placements as stored (withdrawn ones left out)."""
     if file.child is None:
@@ -344,6 +405,7 @@ def child_record(file: ChildFile) -> dict:
         "care_periods": [p.as_json() for p in sorted(file.current_periods(), key=lambda p: p.start_date)],
         "placements": [p.as_json() for p in sorted(file.current_placements(), key=lambda p: p.start_date)],
         "missing_episodes": [e.as_json() for e in sorted(file.current_missing(), key=lambda e: e.start_date)],
+        "social_worker_allocations": [a.as_json() for a in sorted(file.current_social_workers(), key=lambda a: a.start_date)],
     }
 
 
@@ -353,6 +415,11 @@ COMMANDS = {
     "missing-episode": Command(record_missing_episode, None, MissingEpisodeRecorded, "missing_episode"),
     "correct-missing-episode": Command(correct_missing_episode, "episode_id", MissingEpisodeCorrection, "missing_episode"),
     "withdraw-missing-episode": Command(withdraw_missing_episode, "episode_id", Change, "missing_episode"),
+    "allocate-social-worker": Command(allocate_social_worker, None, SocialWorkerAllocated, "social_worker_allocation"),
+    "correct-social-worker-allocation": Command(correct_social_worker, "allocation_id", SocialWorkerCorrection,
+                                                "social_worker_allocation"),
+    "withdraw-social-worker-allocation": Command(withdraw_social_worker, "allocation_id", Change,
+                                                 "social_worker_allocation"),
     "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
     "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
     "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),

@@ -12,13 +12,14 @@ from backbone.clock import not_in_future
 from backbone.errors import InputError
 
 if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
-    from placements_service.records import CarePeriod, Child, MissingEpisode, Placement
+    from placements_service.records import CarePeriod, Child, MissingEpisode, Placement, SocialWorkerAllocation
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
 CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"
 PLACEMENT_STARTED = "uk.cla.placements.placement-started.v1"
 PLACEMENT_ENDED = "uk.cla.placements.placement-ended.v1"
 MISSING_EPISODE_RECORDED = "uk.cla.placements.missing-episode-recorded.v1"
+SOCIAL_WORKER_ALLOCATED = "uk.cla.placements.social-worker-allocated.v1"
 
 
 def check_care_period_start(
@@ -213,4 +214,40 @@ def missing_episode_event(episode: MissingEpisode) -> tuple[str, dict]:
         "effective_date": (episode.end_date or episode.start_date).isoformat(),
         "record_version": episode.record_version,
         **({"withdrawn": True} if episode.withdrawn else {}),
+    }
+
+
+def check_social_worker_allocation(*, start_date: date, end_date: date | None,
+                                   others: list[SocialWorkerAllocation]) -> None:
+    """An allocation as recorded, late or corrected: dated, and clear of the child's other allocations (the
+    clashing one is named). A new open allocation replaces the open one instead (social_worker_replaced)."""
+    not_in_future("start_date", start_date)
+    if end_date is not None:
+        not_in_future("end_date", end_date)
+        if end_date < start_date:
+            raise InputError("end_date", f"{end_date} is before the allocation started ({start_date})")
+    clash = _clash(start_date, end_date, others, ends_inclusive=False)
+    if clash:
+        raise InputError("start_date", f"overlaps social worker allocation {clash.allocation_id} "
+                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+
+
+def social_worker_replaced(start_date: date, others: list[SocialWorkerAllocation]) -> SocialWorkerAllocation | None:
+    """The open allocation a new one starting on ``start_date`` takes over from (it ends that day), if any."""
+    current = next((a for a in others if a.end_date is None), None)
+    if current and start_date <= current.start_date:
+        raise InputError("start_date", f"{start_date} is not after the current allocation started ({current.start_date})")
+    return current
+
+
+def social_worker_event(allocation: SocialWorkerAllocation) -> tuple[str, dict]:
+    return SOCIAL_WORKER_ALLOCATED, {
+        "allocation_id": allocation.allocation_id,
+        "child_id": allocation.child_id,
+        "worker_id": allocation.worker_id,
+        "start_date": allocation.start_date.isoformat(),
+        "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
+        "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
+        "record_version": allocation.record_version,
+        **({"withdrawn": True} if allocation.withdrawn else {}),
     }

@@ -61,3 +61,16 @@ class MissingEpisode(SQLModel, table=True):
     rhi_held_date: date | None = None
     record_version: int = 1
     withdrawn: bool = False
+
+
+class SocialWorkerAllocation(SQLModel, table=True):
+    """The social worker allocated to the child, from a date (SSDA903 social worker episodes)."""
+
+    __tablename__ = "social_worker_allocations"
+    allocation_id: str = Field(primary_key=True)
+    child_id: str = Field(foreign_key="children.child_id", index=True)
+    worker_id: str  # opaque, never a name
+    start_date: date
+    end_date: date | None = None
+    record_version: int = 1
+    withdrawn: bool = False

@@ -73,7 +73,22 @@ class MissingEpisode(Row):
     withdrawn: bool = False
 
 
-STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode)  # parents before the rows that refer to them
+@dataclasses.dataclass(slots=True)
+class SocialWorkerAllocation(Row):
+    """The social worker allocated to the child, from a date (SSDA903 social worker episodes)."""
+
+    TABLE = "social_worker_allocations"
+    KEY = ("allocation_id",)
+    allocation_id: str
+    child_id: str
+    worker_id: str  # opaque, never a name
+    start_date: date
+    end_date: date | None = None
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode, SocialWorkerAllocation)  # parents before the rows that refer to them
 
 
 @dataclasses.dataclass(slots=True)
@@ -85,6 +100,7 @@ class ChildFile:
     periods: list[CarePeriod] = dataclasses.field(default_factory=list)
     placements: list[Placement] = dataclasses.field(default_factory=list)
     missing: list[MissingEpisode] = dataclasses.field(default_factory=list)
+    social_workers: list[SocialWorkerAllocation] = dataclasses.field(default_factory=list)
 
     def current_periods(self) -> list[CarePeriod]:
         return [p for p in self.periods if not p.withdrawn]
@@ -104,11 +120,18 @@ class ChildFile:
     def current_missing(self, other_than: str | None = None) -> list[MissingEpisode]:
         return [e for e in self.missing if not e.withdrawn and e.episode_id != other_than]
 
+    def social_worker_allocation(self, allocation_id: str) -> SocialWorkerAllocation | None:
+        return next((a for a in self.social_workers if a.allocation_id == allocation_id), None)
+
+    def current_social_workers(self, other_than: str | None = None) -> list[SocialWorkerAllocation]:
+        return [a for a in self.social_workers if not a.withdrawn and a.allocation_id != other_than]
+
 
 _CHILDREN = f"{select_all(Child)} WHERE child_id = ANY($1::text[])"
 _PERIODS = f"{select_all(CarePeriod)} WHERE child_id = ANY($1::text[])"
 _PLACEMENTS = f"{select_all(Placement)} WHERE child_id = ANY($1::text[])"
 _MISSING = f"{select_all(MissingEpisode)} WHERE child_id = ANY($1::text[])"
+_SOCIAL_WORKERS = f"{select_all(SocialWorkerAllocation)} WHERE child_id = ANY($1::text[])"
 
 
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
@@ -122,4 +145,6 @@ async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str
         files[placement.child_id].placements.append(placement)
     for episode in rows(MissingEpisode, await connection.fetch(_MISSING, child_ids)):
         files[episode.child_id].missing.append(episode)
+    for allocation in rows(SocialWorkerAllocation, await connection.fetch(_SOCIAL_WORKERS, child_ids)):
+        files[allocation.child_id].social_workers.append(allocation)
     return files
