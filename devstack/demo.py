@@ -65,13 +65,13 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
                     "kind": rng.choice(["M", "M", "A"]), "start_date": went.isoformat(), "end_date": back.isoformat(),
                     **({"rhi_offered_date": offered.isoformat()} if offered <= today else {})}, key=f"demo-{child}-missing")
             worker_from = entered
-            for change in range(rng.choice([1, 1, 2, 3])):  # social workers: the first, then changes
+            for change in range(rng.choice([1, 2, 3, 3])):  # social workers: the first, then changes
                 if worker_from > today:
                     break
                 case_system.post_ok(f"/children/{child}/social-worker-allocations",
                                     {"worker_id": f"SW-{rng.randint(1, 12)}", "start_date": worker_from.isoformat()},
                                     key=f"demo-{child}-sw-{change}")
-                worker_from += timedelta(days=rng.randint(60, 240))
+                worker_from += timedelta(days=rng.randint(30, 150))
             iha = entered + timedelta(days=rng.choice([10, 18, 25, 27, 40]))
             if iha <= today:
                 health.post_ok(f"/children/{child}/initial-health-assessments", {"completed_date": iha.isoformat()},
