@@ -1,7 +1,8 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
 from indicators_service.kpis.populations import SHORT_BREAKS
 
-# One row per episode that started in the window while the child was looked after.
+# One row per episode that started in the window while the child was looked after: the figure counts the
+# missing (M) ones; the breakdown counts each kind, away (A) included.
 KPI = Kpi(
     id="missing_episodes_12m",
     title="Missing and away episodes in 12 months",
@@ -14,8 +15,9 @@ KPI = Kpi(
     reference="SSDA903 missing table",
     sources=("care_periods", "missing_episodes"),
     breakdown="kind",
+    breakdown_of_total=True,
     query=f"""
-        SELECT e.child_id, true AS in_denominator, true AS in_numerator,
+        SELECT e.child_id, true AS in_denominator, e.kind = 'M' AS in_numerator,
                CASE e.kind WHEN 'M' THEN 'missing' ELSE 'away' END || ' from ' || e.start_date ||
                coalesce(' to ' || e.end_date, ', not returned') AS reason,
                CASE e.kind WHEN 'M' THEN 'missing' ELSE 'away' END AS kind
