@@ -7,7 +7,6 @@ birth. They learn it from the placements topic (never from the placements databa
 import dataclasses
 from datetime import date
 
-import asyncpg
 import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Field, SQLModel
@@ -16,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backbone.errors import InputError, NotKnownYet
 from backbone.events import Event
 from backbone.projections import apply_latest
-from backbone.writes import Row, rows, select_all
+from backbone.writes import Row
 
 PLACEMENTS_TOPIC = "placements"
 _CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1"}
@@ -76,15 +75,12 @@ class KnownPeriod(Row):
     record_version: int
 
 
-_KNOWN = f"{select_all(KnownPeriod)} WHERE child_id = ANY($1::text[]) ORDER BY start_date"
-
-
-async def load_known_periods(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, list[KnownPeriod]]:
-    """These children's known periods of care, earliest first."""
-    periods: dict[str, list[KnownPeriod]] = {child_id: [] for child_id in child_ids}
-    for period in rows(KnownPeriod, await connection.fetch(_KNOWN, child_ids)):
-        periods[period.child_id].append(period)
-    return periods
+def by_child(periods: list[KnownPeriod], child_ids: list[str]) -> dict[str, list[KnownPeriod]]:
+    """Known periods per child, earliest first (the rules below read them in that order)."""
+    grouped: dict[str, list[KnownPeriod]] = {child_id: [] for child_id in child_ids}
+    for period in sorted(periods, key=lambda p: p.start_date):
+        grouped[period.child_id].append(period)
+    return grouped
 
 
 def known_child(periods: list[KnownPeriod]) -> list[KnownPeriod]:

@@ -6,7 +6,7 @@ from datetime import date
 import asyncpg
 
 import care_register
-from backbone.writes import Row, rows, select_all
+from backbone.writes import Row, children_rows
 
 
 @dataclasses.dataclass(slots=True)
@@ -65,15 +65,12 @@ class ChildFile:
                      and p.pep_id != other_than), None)
 
 
-_NOTIFICATIONS = f"{select_all(Notification)} WHERE child_id = ANY($1::text[])"
-_PEPS = f"{select_all(InitialPep)} WHERE child_id = ANY($1::text[])"
-
-
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    periods = await care_register.load_known_periods(connection, child_ids)
+    found = await children_rows(connection, (care_register.KnownPeriod, *STORE_ORDER), child_ids)
+    periods = care_register.by_child(found[care_register.KnownPeriod], child_ids)
     files = {child_id: ChildFile(child_id, periods[child_id]) for child_id in child_ids}
-    for notification in rows(Notification, await connection.fetch(_NOTIFICATIONS, child_ids)):
-        files[notification.child_id].notifications.append(notification)
-    for pep in rows(InitialPep, await connection.fetch(_PEPS, child_ids)):
-        files[pep.child_id].peps.append(pep)
+    for row in found[Notification]:
+        files[row.child_id].notifications.append(row)
+    for row in found[InitialPep]:
+        files[row.child_id].peps.append(row)
     return files

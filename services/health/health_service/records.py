@@ -6,7 +6,7 @@ from datetime import date
 import asyncpg
 
 import care_register
-from backbone.writes import Row, rows, select_all
+from backbone.writes import Row, children_rows
 
 
 @dataclasses.dataclass(slots=True)
@@ -40,12 +40,10 @@ class ChildFile:
                      and a.assessment_id != other_than), None)
 
 
-_ASSESSMENTS = f"{select_all(Assessment)} WHERE child_id = ANY($1::text[])"
-
-
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    periods = await care_register.load_known_periods(connection, child_ids)
+    found = await children_rows(connection, (care_register.KnownPeriod, *STORE_ORDER), child_ids)
+    periods = care_register.by_child(found[care_register.KnownPeriod], child_ids)
     files = {child_id: ChildFile(child_id, periods[child_id]) for child_id in child_ids}
-    for assessment in rows(Assessment, await connection.fetch(_ASSESSMENTS, child_ids)):
-        files[assessment.child_id].assessments.append(assessment)
+    for row in found[Assessment]:
+        files[row.child_id].assessments.append(row)
     return files

@@ -7,7 +7,7 @@ from datetime import date
 import asyncpg
 
 import care_register
-from backbone.writes import Row, rows, select_all
+from backbone.writes import Row, children_rows
 
 
 @dataclasses.dataclass(slots=True)
@@ -54,15 +54,12 @@ class ChildFile:
         return next((a for a in self.allocations if a.allocation_id == allocation_id), None)
 
 
-_STATUSES = f"{select_all(CareLeaverStatus)} WHERE child_id = ANY($1::text[])"
-_ALLOCATIONS = f"{select_all(AdviserAllocation)} WHERE child_id = ANY($1::text[])"
-
-
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    periods = await care_register.load_known_periods(connection, child_ids)
+    found = await children_rows(connection, (care_register.KnownPeriod, *STORE_ORDER), child_ids)
+    periods = care_register.by_child(found[care_register.KnownPeriod], child_ids)
     files = {child_id: ChildFile(child_id, periods[child_id]) for child_id in child_ids}
-    for status in rows(CareLeaverStatus, await connection.fetch(_STATUSES, child_ids)):
-        files[status.child_id].statuses.append(status)
-    for allocation in rows(AdviserAllocation, await connection.fetch(_ALLOCATIONS, child_ids)):
-        files[allocation.child_id].allocations.append(allocation)
+    for row in found[CareLeaverStatus]:
+        files[row.child_id].statuses.append(row)
+    for row in found[AdviserAllocation]:
+        files[row.child_id].allocations.append(row)
     return files

@@ -6,7 +6,7 @@ from datetime import date
 
 import asyncpg
 
-from backbone.writes import Row, rows, select_all
+from backbone.writes import Row, children_rows
 
 
 @dataclasses.dataclass(slots=True)
@@ -127,24 +127,18 @@ class ChildFile:
         return [a for a in self.social_workers if not a.withdrawn and a.allocation_id != other_than]
 
 
-_CHILDREN = f"{select_all(Child)} WHERE child_id = ANY($1::text[])"
-_PERIODS = f"{select_all(CarePeriod)} WHERE child_id = ANY($1::text[])"
-_PLACEMENTS = f"{select_all(Placement)} WHERE child_id = ANY($1::text[])"
-_MISSING = f"{select_all(MissingEpisode)} WHERE child_id = ANY($1::text[])"
-_SOCIAL_WORKERS = f"{select_all(SocialWorkerAllocation)} WHERE child_id = ANY($1::text[])"
-
-
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    """The files of these children (an empty file for a child not recorded yet): a query per table, however many."""
+    """The files of these children (an empty file for a child not recorded yet): one round trip, however many."""
     files = {child_id: ChildFile(child_id) for child_id in child_ids}
-    for child in rows(Child, await connection.fetch(_CHILDREN, child_ids)):
+    found = await children_rows(connection, STORE_ORDER, child_ids)
+    for child in found[Child]:
         files[child.child_id].child = child
-    for period in rows(CarePeriod, await connection.fetch(_PERIODS, child_ids)):
+    for period in found[CarePeriod]:
         files[period.child_id].periods.append(period)
-    for placement in rows(Placement, await connection.fetch(_PLACEMENTS, child_ids)):
+    for placement in found[Placement]:
         files[placement.child_id].placements.append(placement)
-    for episode in rows(MissingEpisode, await connection.fetch(_MISSING, child_ids)):
+    for episode in found[MissingEpisode]:
         files[episode.child_id].missing.append(episode)
-    for allocation in rows(SocialWorkerAllocation, await connection.fetch(_SOCIAL_WORKERS, child_ids)):
+    for allocation in found[SocialWorkerAllocation]:
         files[allocation.child_id].social_workers.append(allocation)
     return files
