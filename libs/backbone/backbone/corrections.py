@@ -54,3 +54,16 @@ def next_version(record: Versioned) -> None:
 def withdraw(record: Versioned) -> None:
     record.withdrawn = True
     next_version(record)
+
+
+def withdrawn_flag(record: Versioned) -> dict:
+    """What a record's event adds when it was withdrawn (the contracts' optional ``withdrawn: true``)."""
+    return {"withdrawn": True} if record.withdrawn else {}
+
+
+def withdraw_record(record: Versioned | None, seen: int, field: str, save) -> tuple[int, dict]:
+    """The whole of a plain withdrawal: the record, at the version last seen, withdrawn and saved with its
+    event (``save(record) -> the record as JSON``, the command's own)."""
+    check_current(record, seen, field)
+    withdraw(record)
+    return 200, save(record)

@@ -56,25 +56,24 @@ class MeasureAndAuditRefusals:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started, status = time.perf_counter(), 500  # an exception escaping the app is answered with 500
+        # Bounded labels: a made-up method is "other", an unknown path "unmatched" (never the raw path).
+        method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
 
         async def send_and_note(message):
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 if self.audit_refusals and 400 <= status < 500:
-                    await self._audit_refusal(scope, status)  # before the answer leaves, as for an access
+                    await self._audit_refusal(scope, method, status)  # before the answer leaves, as for an access
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            # Bounded labels: a made-up method is "other", an unknown path "unmatched" (never the raw path).
-            method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
             route = getattr(scope.get("route"), "path", None)
             REQUEST_SECONDS.labels(method, route or "unmatched", str(status)).observe(time.perf_counter() - started)
 
-    async def _audit_refusal(self, scope, status: int) -> None:
-        method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+    async def _audit_refusal(self, scope, method: str, status: int) -> None:
         try:
             await record_refusal(self.sessions, self.clients, method, scope["path"],
                                  getattr(scope.get("route"), "path", None), Headers(scope=scope), status)

@@ -8,7 +8,7 @@ from datetime import date
 import care_register
 from backbone.bulk import Command
 from backbone.clock import not_in_future
-from backbone.corrections import Change, check_current, next_version, withdraw
+from backbone.corrections import Change, check_current, next_version, withdraw, withdraw_record, withdrawn_flag
 from backbone.errors import InputError
 from backbone.requests import StrictBody
 from backbone.writes import Changes
@@ -38,10 +38,6 @@ class PepCorrection(Change):
     completed_date: date
 
 
-def _withdrawn(record) -> dict:
-    return {"withdrawn": True} if record.withdrawn else {}
-
-
 def _save_notification(changes: Changes, notification: Notification) -> dict:
     changes.save(notification)
     changes.publish(VIRTUAL_SCHOOL_NOTIFIED, notification.child_id, {
@@ -50,7 +46,7 @@ def _save_notification(changes: Changes, notification: Notification) -> dict:
         "notified_date": notification.notified_date.isoformat(),
         "effective_date": notification.notified_date.isoformat(),
         "record_version": notification.record_version,
-        **_withdrawn(notification),
+        **withdrawn_flag(notification),
     })
     return notification.as_json()
 
@@ -64,7 +60,7 @@ def _save_pep(changes: Changes, pep: InitialPep) -> dict:
         "completed_date": pep.completed_date.isoformat(),
         "effective_date": pep.completed_date.isoformat(),
         "record_version": pep.record_version,
-        **_withdrawn(pep),
+        **withdrawn_flag(pep),
     })
     return pep.as_json()
 
@@ -141,10 +137,8 @@ def correct_initial_pep(file: ChildFile, changes: Changes, pep_id: str, body: Pe
 
 def withdraw_initial_pep(file: ChildFile, changes: Changes, pep_id: str, body: Change) -> Result:
     """Withdraw an initial PEP recorded in error: it leaves every KPI."""
-    pep = file.pep(pep_id)
-    check_current(pep, body.record_version, "pep_id")
-    withdraw(pep)
-    return 200, _save_pep(changes, pep)
+    return withdraw_record(file.pep(pep_id), body.record_version, "pep_id",
+                           lambda pep: _save_pep(changes, pep))
 
 
 COMMANDS = {

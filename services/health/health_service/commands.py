@@ -8,7 +8,7 @@ from datetime import date
 import care_register
 from backbone.bulk import Command
 from backbone.clock import not_in_future
-from backbone.corrections import Change, check_current, next_version, withdraw
+from backbone.corrections import Change, check_current, next_version, withdraw_record, withdrawn_flag
 from backbone.errors import InputError
 from backbone.requests import StrictBody
 from backbone.writes import Changes
@@ -45,7 +45,7 @@ def _save(changes: Changes, assessment: Assessment) -> dict:
         "completed_date": assessment.completed_date.isoformat(),
         "effective_date": assessment.completed_date.isoformat(),
         "record_version": assessment.record_version,
-        **({"withdrawn": True} if assessment.withdrawn else {}),
+        **withdrawn_flag(assessment),
     })
     return assessment.as_json()
 
@@ -72,10 +72,8 @@ def correct_initial_health_assessment(file: ChildFile, changes: Changes, assessm
 def withdraw_initial_health_assessment(file: ChildFile, changes: Changes, assessment_id: str,
                                        body: Change) -> tuple[int, dict]:
     """Withdraw an assessment recorded in error: it leaves every KPI (the withdrawal is published)."""
-    assessment = file.assessment(assessment_id)
-    check_current(assessment, body.record_version, "assessment_id")
-    withdraw(assessment)
-    return 200, _save(changes, assessment)
+    return withdraw_record(file.assessment(assessment_id), body.record_version, "assessment_id",
+                           lambda assessment: _save(changes, assessment))
 
 
 COMMANDS = {

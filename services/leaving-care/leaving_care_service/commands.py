@@ -9,7 +9,7 @@ import care_register
 from backbone.bulk import Command
 from backbone.clock import not_in_future
 from backbone.codes import code_list
-from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw_record, withdrawn_flag
 from backbone.errors import InputError
 from backbone.requests import StrictBody
 from backbone.writes import Changes
@@ -54,7 +54,7 @@ def _save_allocation(changes: Changes, allocation: AdviserAllocation) -> dict:
         "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
         "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
         "record_version": allocation.record_version,
-        **({"withdrawn": True} if allocation.withdrawn else {}),
+        **withdrawn_flag(allocation),
     })
     return allocation.as_json()
 
@@ -67,7 +67,7 @@ def _save_status(changes: Changes, status: CareLeaverStatus) -> dict:
         "status": status.status,
         "effective_date": status.effective_date.isoformat(),
         "record_version": status.record_version,
-        **({"withdrawn": True} if status.withdrawn else {}),
+        **withdrawn_flag(status),
     })
     return status.as_json()
 
@@ -142,17 +142,13 @@ def correct_allocation(file: ChildFile, changes: Changes, allocation_id: str, bo
 
 
 def withdraw_status(file: ChildFile, changes: Changes, status_id: str, body: Change) -> Result:
-    status = file.status(status_id)
-    check_current(status, body.record_version, "status_id")
-    withdraw(status)
-    return 200, _save_status(changes, status)
+    return withdraw_record(file.status(status_id), body.record_version, "status_id",
+                           lambda status: _save_status(changes, status))
 
 
 def withdraw_allocation(file: ChildFile, changes: Changes, allocation_id: str, body: Change) -> Result:
-    allocation = file.allocation(allocation_id)
-    check_current(allocation, body.record_version, "allocation_id")
-    withdraw(allocation)
-    return 200, _save_allocation(changes, allocation)
+    return withdraw_record(file.allocation(allocation_id), body.record_version, "allocation_id",
+                           lambda allocation: _save_allocation(changes, allocation))
 
 
 COMMANDS = {

@@ -11,7 +11,7 @@ from pydantic import Field
 from backbone.bulk import Command
 from backbone.clock import not_in_future
 from backbone.codes import code_list
-from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw, withdraw_record
 from backbone.errors import InputError
 from backbone.requests import StrictBody
 from backbone.writes import Changes
@@ -135,10 +135,11 @@ def _locate(placement: Placement) -> None:
                                                                             placement.placement_postcode)
 
 
-def _save_placement(changes: Changes, placement: Placement) -> None:
+def _save_placement(changes: Changes, placement: Placement) -> dict:
     changes.save(placement)
     event_type, data = domain.placement_event(placement)
     changes.publish(event_type, placement.child_id, data)
+    return placement.as_json()
 
 
 def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Result:
@@ -247,11 +248,8 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
 
 def withdraw_placement(file: ChildFile, changes: Changes, placement_id: str, body: Change) -> Result:
     """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
-    placement = file.placement(placement_id)
-    check_current(placement, body.record_version, "placement_id")
-    withdraw(placement)
-    _save_placement(changes, placement)
-    return 200, placement.as_json()
+    return withdraw_record(file.placement(placement_id), body.record_version, "placement_id",
+                           lambda placement: _save_placement(changes, placement))
 
 
 def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: CarePeriodCorrection) -> Result:
@@ -343,10 +341,8 @@ def correct_missing_episode(file: ChildFile, changes: Changes, episode_id: str, 
 
 def withdraw_missing_episode(file: ChildFile, changes: Changes, episode_id: str, body: Change) -> Result:
     """Withdraw an episode recorded in error: it leaves every KPI."""
-    episode = file.missing_episode(episode_id)
-    check_current(episode, body.record_version, "episode_id")
-    withdraw(episode)
-    return 200, _save_missing(changes, episode)
+    return withdraw_record(file.missing_episode(episode_id), body.record_version, "episode_id",
+                           lambda episode: _save_missing(changes, episode))
 
 
 def _save_social_worker(changes: Changes, allocation: SocialWorkerAllocation) -> dict:
@@ -388,10 +384,8 @@ def correct_social_worker(file: ChildFile, changes: Changes, allocation_id: str,
 
 def withdraw_social_worker(file: ChildFile, changes: Changes, allocation_id: str, body: Change) -> Result:
     """Withdraw an allocation recorded in error: it leaves every KPI."""
-    allocation = file.social_worker_allocation(allocation_id)
-    check_current(allocation, body.record_version, "allocation_id")
-    withdraw(allocation)
-    return 200, _save_social_worker(changes, allocation)
+    return withdraw_record(file.social_worker_allocation(allocation_id), body.record_version, "allocation_id",
+                           lambda allocation: _save_social_worker(changes, allocation))
 
 
 def child_record(file: ChildFile) -> dict:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from backbone.clock import not_in_future
+from backbone.corrections import withdrawn_flag
 from backbone.errors import InputError
 
 if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
@@ -155,7 +156,7 @@ def care_period_event(child: Child, period: CarePeriod) -> tuple[str, dict]:
         "reason_ceased": period.reason_ceased,
         "effective_date": (period.end_date or period.start_date).isoformat(),
         "record_version": period.record_version,
-        **({"withdrawn": True} if period.withdrawn else {}),
+        **withdrawn_flag(period),
     }
     return (CHILD_LEFT_CARE if period.end_date else CHILD_ENTERED_CARE), data
 
@@ -174,7 +175,7 @@ def placement_event(placement: Placement) -> tuple[str, dict]:
         "outside_boundary": placement.outside_boundary,
         "effective_date": (placement.end_date or placement.start_date).isoformat(),
         "record_version": placement.record_version,
-        **({"withdrawn": True} if placement.withdrawn else {}),
+        **withdrawn_flag(placement),
     }
     return (PLACEMENT_ENDED if placement.end_date else PLACEMENT_STARTED), data
 
@@ -213,7 +214,7 @@ def missing_episode_event(episode: MissingEpisode) -> tuple[str, dict]:
         "rhi_held_date": episode.rhi_held_date.isoformat() if episode.rhi_held_date else None,
         "effective_date": (episode.end_date or episode.start_date).isoformat(),
         "record_version": episode.record_version,
-        **({"withdrawn": True} if episode.withdrawn else {}),
+        **withdrawn_flag(episode),
     }
 
 
@@ -249,5 +250,5 @@ def social_worker_event(allocation: SocialWorkerAllocation) -> tuple[str, dict]:
         "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
         "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
         "record_version": allocation.record_version,
-        **({"withdrawn": True} if allocation.withdrawn else {}),
+        **withdrawn_flag(allocation),
     }
