@@ -92,11 +92,75 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
                 if rng.random() < 0.8:
                     leaving_care.post_ok(f"/children/{child}/adviser-allocations",
                                          {"role": "personal_adviser", "start_date": today.isoformat()}, key=f"demo-{child}-pa")
+            _reviews_visits_and_convictions(case_system, child, entered, born, today, random.Random(f"{seed}-{child}"))
             if rng.random() < 0.15 and period["start_date"] < (today - timedelta(days=60)).isoformat():
                 case_system.post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end",
                                     {"end_date": today.isoformat(), "reason_ceased": rng.choice(["E13", "E11", "E41"])},
                                     key=f"demo-{child}-left")
+        for adopted in ADOPTED:
+            _adopted(case_system, today, **adopted)
         return children
     finally:
         for partner in (case_system, health, virtual_school, leaving_care):
             partner.close()
+
+
+def _reviews_visits_and_convictions(case_system: Partner, child: str, entered: date, born: date, today: date,
+                                    rng: random.Random) -> None:
+    """Reviews (the first 15-30 days in, then about 3 and 6 months apart, some late), visits every 4-8 weeks,
+    and now and then a youth caution or conviction of a child aged 10 or over."""
+    day, gaps = entered + timedelta(days=rng.randint(15, 30)), [92, 183]
+    while day <= today:
+        case_system.post_ok(f"/children/{child}/reviews", {"review_date": day.isoformat()}, key=f"demo-{child}-review-{day}")
+        day += timedelta(days=(gaps.pop(0) if gaps else 183) + rng.choice([-10, -5, 0, 0, 12]))
+    day = entered + timedelta(days=rng.randint(3, 9))
+    while day <= today:
+        case_system.post_ok(f"/children/{child}/visits", {"visit_date": day.isoformat(), "seen_alone": rng.random() < 0.7},
+                            key=f"demo-{child}-visit-{day}")
+        day += timedelta(days=rng.randint(28, 56))
+    tenth = born + relativedelta(years=10)
+    if rng.random() < 0.12 and max(entered, tenth) < today - timedelta(days=40):
+        outcome_day = today - timedelta(days=rng.randint(1, min(330, (today - max(entered, tenth)).days)))
+        case_system.post_ok(f"/children/{child}/convictions", {"outcome_date": outcome_day.isoformat(),
+                                                               "outcome": rng.choice(["youth_caution", "conviction"])},
+                            key=f"demo-{child}-conviction")
+
+
+# Two adopted children (days counted from entering care), for the Adoption Scorecard's A1 and A2: one placed
+# with new adopters, one adopted by the foster carer they had lived with since their fourth month in care.
+ADOPTED = [
+    {"child": "DEMO-A01", "age": 1300, "in_care": 1000, "foster_moves": [], "placed": 400, "same_carer": False,
+     "milestones": {"decision_date": 150, "placement_order_date": 200, "match_date": 330, "placed_date": 400},
+     "adopted_days_ago": 60},
+    {"child": "DEMO-A02", "age": 1600, "in_care": 1200, "foster_moves": [90], "placed": 700, "same_carer": True,
+     "milestones": {"decision_date": 420, "placement_order_date": 450, "match_date": 640, "placed_date": 700},
+     "adopted_days_ago": 200},
+]
+
+
+def _adopted(case_system: Partner, today: date, child: str, age: int, in_care: int, foster_moves: list[int],
+             placed: int, same_carer: bool, milestones: dict[str, int], adopted_days_ago: int) -> None:
+    entered = today - timedelta(days=in_care)
+    on = lambda days: (entered + timedelta(days=days)).isoformat()  # noqa: E731
+    period = case_system.post_ok(f"/children/{child}/care-periods", {
+        "date_of_birth": (today - timedelta(days=age)).isoformat(), "start_date": entered.isoformat(),
+        "legal_status": "C2"}, key=f"demo-{child}-period")["care_period_id"]
+    for move, days in enumerate([0, *foster_moves]):
+        case_system.post_ok(f"/children/{child}/placements", {
+            "start_date": on(days), "placement_type": "U6", "provider": "PR1", "carer_id": f"CARER-A{move}",
+            "reason_new_episode": "S" if days == 0 else "P"}, key=f"demo-{child}-foster-{move}")
+    case_system.post_ok(f"/children/{child}/legal-status-changes", {
+        "care_period_id": period, "start_date": on(milestones["placement_order_date"]), "legal_status": "E1"},
+        key=f"demo-{child}-placement-order")
+    case_system.post_ok(f"/children/{child}/placements", {
+        "start_date": on(placed), "placement_type": "A6" if same_carer else "A5", "provider": "PR1",
+        "reason_new_episode": "T" if same_carer else "P"}, key=f"demo-{child}-adoptive")
+    adoption = case_system.post_ok(f"/children/{child}/adoptions", {
+        "care_period_id": period, **{name: on(days) for name, days in milestones.items()}}, key=f"demo-{child}-adoption")
+    adopted = (today - timedelta(days=adopted_days_ago)).isoformat()
+    response = case_system.http.patch(f"/children/{child}/adoptions/{adoption['adoption_id']}",
+                                      json={"record_version": adoption["record_version"], "adoption_order_date": adopted},
+                                      headers={"Idempotency-Key": f"demo-{child}-adoption-order"})
+    response.raise_for_status()
+    case_system.post_ok(f"/children/{child}/care-periods/{period}/end", {"end_date": adopted, "reason_ceased": "E11"},
+                        key=f"demo-{child}-adopted")

@@ -262,3 +262,104 @@ def test_social_worker_allocations_hand_over_and_reach_the_kpi(people):
                      {"record_version": 1}).status_code == 200
     expected = "1 change of social worker in the 12 months"
     assert kpi_reason(people, "social_worker_changes_12m", child, expected) == expected
+
+
+def patch(case, path: str, body: dict):
+    return case.http.patch(path, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+
+def test_a_review_and_a_visit_are_recorded_corrected_and_withdrawn_and_reach_their_kpis(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    entered = today() - timedelta(days=60)
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2012-03-01", "start_date": entered.isoformat(),
+                                                     "legal_status": "C2"})
+    case.post_ok(f"/children/{child}/placements", {"start_date": entered.isoformat(), "placement_type": "U6",
+                                                   "reason_new_episode": "S"})
+    due = working_days_after(entered, 20)
+    late = case.post_ok(f"/children/{child}/reviews", {"review_date": (due + timedelta(days=3)).isoformat(), "participation": "PN1"})
+    expected = f"review 1 held {due + timedelta(days=3)}, due {due} (3 days late)"
+    assert kpi_reason(people, "reviews_on_time", child, expected) == expected
+    # The review was held on its due date; the case system had keyed it wrongly.
+    corrected = patch(case, f"/children/{child}/reviews/{late['review_id']}", {"record_version": 1, "review_date": due.isoformat()})
+    assert corrected.status_code == 200 and corrected.json()["record_version"] == 2
+    expected = f"review 1 held {due}, due {due}"
+    assert kpi_reason(people, "reviews_on_time", child, expected) == expected
+    stale = patch(case, f"/children/{child}/reviews/{late['review_id']}", {"record_version": 1, "participation": "PN2"})
+    assert stale.status_code == 409
+    assert case.post(f"/children/{child}/reviews/{late['review_id']}/withdraw", {"record_version": 2}).status_code == 200
+    assert kpi_reason(people, "reviews_on_time", child, None) is None
+    before_care = case.post(f"/children/{child}/reviews", {"review_date": (entered - timedelta(days=1)).isoformat()})
+    assert before_care.status_code == 422 and before_care.json()["detail"][0]["loc"][-1] == "review_date"
+
+    # No visit since the placement began 60 days ago: the first was due a week in.
+    expected = f"placed {entered}, no visit since; first due {entered + timedelta(days=7)} (53 days overdue)"
+    assert kpi_reason(people, "visits_on_time", child, expected) == expected
+    visited = today() - timedelta(days=5)
+    case.post_ok(f"/children/{child}/visits", {"visit_date": visited.isoformat(), "seen_alone": True})
+    expected = f"last visited {visited}, next due {visited + timedelta(days=42)}"
+    assert kpi_reason(people, "visits_on_time", child, expected) == expected
+
+
+def test_a_legal_status_change_to_short_breaks_takes_the_child_out_of_looked_after_until_withdrawn(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2012-03-01", "start_date": ago(300),
+                                                              "legal_status": "C2"})
+    expected = f"looked after since {ago(300)}"
+    assert kpi_reason(people, "cla_count", child, expected) == expected
+    outside = case.post(f"/children/{child}/legal-status-changes", {"care_period_id": period["care_period_id"],
+                                                                    "start_date": ago(301), "legal_status": "V3"})
+    assert outside.status_code == 422 and "start_date" in outside.text
+    unknown = case.post(f"/children/{child}/legal-status-changes", {"care_period_id": period["care_period_id"],
+                                                                    "start_date": ago(10), "legal_status": "X9"})
+    assert unknown.status_code == 422 and "legal_status" in unknown.text
+    change = case.post_ok(f"/children/{child}/legal-status-changes", {"care_period_id": period["care_period_id"],
+                                                                      "start_date": ago(10), "legal_status": "V3"})
+    assert kpi_reason(people, "cla_count", child, None) is None
+    # A period with a change in it cannot be withdrawn before the change is.
+    refused = case.post(f"/children/{child}/care-periods/{period['care_period_id']}/withdraw", {"record_version": 1})
+    assert refused.status_code == 422 and change["change_id"] in refused.text
+    assert case.post(f"/children/{child}/legal-status-changes/{change['change_id']}/withdraw", {"record_version": 1}).status_code == 200
+    assert kpi_reason(people, "cla_count", child, expected) == expected
+
+
+def test_a_conviction_reaches_the_oc2_kpi_and_one_before_the_age_of_10_is_refused(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    born = today().replace(year=today().year - 14, month=1, day=1)
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": born.isoformat(), "start_date": ago(500),
+                                                     "legal_status": "C2"})
+    too_young = case.post(f"/children/{child}/convictions", {"outcome_date": born.replace(year=born.year + 9).isoformat(),
+                                                             "outcome": "conviction"})
+    assert too_young.status_code == 422 and "under 10" in too_young.text
+    expected = "no conviction or youth caution in the 12 months"
+    assert kpi_reason(people, "cla_convicted_12m", child, expected) == expected
+    case.post_ok(f"/children/{child}/convictions", {"outcome_date": ago(30), "outcome": "youth_caution"})
+    expected = "1 youth caution in the 12 months"
+    assert kpi_reason(people, "cla_convicted_12m", child, expected) == expected
+
+
+def test_adoption_by_the_foster_carer_and_its_milestones_reach_a1_and_a2(people):
+    case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2020-03-01", "start_date": ago(900),
+                                                              "legal_status": "C2"})["care_period_id"]
+    case.post_ok(f"/children/{child}/placements", {"start_date": ago(900), "placement_type": "U6", "reason_new_episode": "S"})
+    wrong = case.post(f"/children/{child}/placements", {"start_date": ago(800), "placement_type": "U6",
+                                                        "reason_new_episode": "S"})
+    assert wrong.status_code == 422 and "reason_new_episode" in wrong.text
+    case.post_ok(f"/children/{child}/placements", {"start_date": ago(800), "placement_type": "U6", "reason_new_episode": "P"})
+    # The foster carers became the adopters: same carer (T).
+    case.post_ok(f"/children/{child}/placements", {"start_date": ago(400), "placement_type": "A6", "reason_new_episode": "T"})
+    adoption = case.post_ok(f"/children/{child}/adoptions", {"care_period_id": period, "placement_order_date": ago(700)})
+    mismatched = patch(case, f"/children/{child}/adoptions/{adoption['adoption_id']}",
+                       {"record_version": 1, "match_date": ago(450), "placed_date": ago(460)})
+    assert mismatched.status_code == 422 and "placed_date" in mismatched.text
+    assert patch(case, f"/children/{child}/adoptions/{adoption['adoption_id']}",
+                 {"record_version": 1, "match_date": ago(500), "placed_date": ago(400)}).status_code == 200
+    case.post_ok(f"/children/{child}/care-periods/{period}/end", {"end_date": ago(10), "reason_ceased": "E11"})
+    # A1: from entering care (900 days ago) to moving in with the foster carers who adopted (800 days ago).
+    expected = f"entered care {ago(900)}, moved in with their foster carer, who adopted them, {ago(800)}: 100 days"
+    assert kpi_reason(people, "adoption_a1_days", child, expected) == expected
+    expected = f"placement order {ago(700)}, matched {ago(500)}: 200 days"
+    assert kpi_reason(people, "adoption_a2_days", child, expected) == expected
+    record = case.get(f"/children/{child}", purpose="correction test").json()
+    assert record["adoptions"][0]["record_version"] == 2
+    assert [p["reason_new_episode"] for p in record["placements"]] == ["S", "P", "T"]

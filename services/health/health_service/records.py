@@ -1,4 +1,5 @@
-"""The health service's records as the commands see them (rows of models.py's tables), and the child's file."""
+"""The health service's records as the commands see them (rows of its tables, as migrations/versions makes
+them), and the child's file."""
 
 import dataclasses
 from datetime import date

@@ -47,6 +47,7 @@ class Placement(SQLModel, table=True):
     record_version: int
     distance_miles: float | None = None  # None: a postcode unknown (or a placement recorded before distances)
     outside_boundary: bool | None = None
+    reason_new_episode: str | None = None  # 903 RNE; None: not recorded (then the carer id says)
 
 
 class InitialHealthAssessment(SQLModel, table=True):
@@ -115,6 +116,54 @@ class SocialWorkerAllocation(SQLModel, table=True):
     record_version: int
 
 
+class LegalStatusChange(SQLModel, table=True):
+    __tablename__ = "legal_status_changes"
+    change_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    care_period_id: str = Field(index=True)
+    start_date: date
+    legal_status: str
+    record_version: int
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "reviews"
+    review_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    review_date: date
+    record_version: int
+
+
+class Visit(SQLModel, table=True):
+    __tablename__ = "visits"
+    visit_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    visit_date: date
+    record_version: int
+
+
+class Conviction(SQLModel, table=True):
+    __tablename__ = "convictions"
+    conviction_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    outcome_date: date
+    outcome: str  # conviction | youth_caution
+    record_version: int
+
+
+class Adoption(SQLModel, table=True):
+    __tablename__ = "adoptions"
+    adoption_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    care_period_id: str = Field(index=True)
+    decision_date: date | None = None
+    placement_order_date: date | None = None
+    match_date: date | None = None
+    placed_date: date | None = None
+    adoption_order_date: date | None = None
+    record_version: int
+
+
 _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.child-entered-care.v1": CarePeriod.__table__,
     "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,
@@ -122,6 +171,11 @@ _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.placement-ended.v1": Placement.__table__,
     "uk.cla.placements.missing-episode-recorded.v1": MissingEpisode.__table__,
     "uk.cla.placements.social-worker-allocated.v1": SocialWorkerAllocation.__table__,
+    "uk.cla.placements.legal-status-changed.v1": LegalStatusChange.__table__,
+    "uk.cla.placements.review-held.v1": Review.__table__,
+    "uk.cla.placements.visit-made.v1": Visit.__table__,
+    "uk.cla.placements.conviction-recorded.v1": Conviction.__table__,
+    "uk.cla.placements.adoption-recorded.v1": Adoption.__table__,
     "uk.cla.health.initial-health-assessment-completed.v1": InitialHealthAssessment.__table__,
     "uk.cla.education.virtual-school-notified.v1": VirtualSchoolNotification.__table__,
     "uk.cla.education.initial-pep-completed.v1": InitialPep.__table__,

@@ -35,18 +35,19 @@ class Facts:
         async with self.sessions() as session, session.begin():
             await apply_event(session, event)
 
-    async def care_period(self, child, start, end=None, legal_status="C2", born="2012-01-01", version=1, period_id=None):
+    async def care_period(self, child, start, end=None, legal_status="C2", born="2012-01-01", version=1, period_id=None,
+                          reason="E13"):
         period_id = period_id or f"cp{next(_ids)}"
         await self.event("placements.child-entered-care", {
             "care_period_id": period_id, "child_id": child, "date_of_birth": born, "start_date": start,
-            "end_date": end, "legal_status": legal_status, "reason_ceased": "E13" if end else None,
+            "end_date": end, "legal_status": legal_status, "reason_ceased": reason if end else None,
             "effective_date": end or start, "record_version": version,
         })
         return period_id
 
     async def placement(self, child, start, end=None, placement_type="U1", carer=None, version=1, placement_id=None,
-                        period="cp", provider="PR1", **located):
-        await self.event("placements.placement-started", {**located,
+                        period="cp", provider="PR1", rne=None, **located):
+        await self.event("placements.placement-started", {**located, "reason_new_episode": rne,
             "placement_id": placement_id or f"pl{next(_ids)}", "care_period_id": period, "child_id": child,
             "start_date": start, "end_date": end, "placement_type": placement_type, "provider": provider,
             "carer_id": carer, "effective_date": end or start, "record_version": version,
@@ -64,6 +65,38 @@ class Facts:
             "end_date": end, "effective_date": end or start, "record_version": 1,
         })
 
+    async def legal_status(self, child, period, start, legal_status):
+        await self.event("placements.legal-status-changed", {
+            "change_id": f"ls{next(_ids)}", "child_id": child, "care_period_id": period, "start_date": start,
+            "legal_status": legal_status, "effective_date": start, "record_version": 1,
+        })
+
+    async def review(self, child, day):
+        await self.event("placements.review-held", {
+            "review_id": f"rv{next(_ids)}", "child_id": child, "review_date": day, "participation": None,
+            "effective_date": day, "record_version": 1,
+        })
+
+    async def visit(self, child, day):
+        await self.event("placements.visit-made", {
+            "visit_id": f"vi{next(_ids)}", "child_id": child, "visit_date": day, "seen_alone": True,
+            "effective_date": day, "record_version": 1,
+        })
+
+    async def conviction(self, child, day, outcome="conviction"):
+        await self.event("placements.conviction-recorded", {
+            "conviction_id": f"oc{next(_ids)}", "child_id": child, "outcome_date": day, "outcome": outcome,
+            "effective_date": day, "record_version": 1,
+        })
+
+    async def adoption(self, child, period, placement_order=None, match=None):
+        milestones = {"decision_date": None, "placement_order_date": placement_order, "match_date": match,
+                      "placed_date": None, "adoption_order_date": None}
+        await self.event("placements.adoption-recorded", {
+            "adoption_id": f"ad{next(_ids)}", "child_id": child, "care_period_id": period, **milestones,
+            "effective_date": max(d for d in milestones.values() if d), "record_version": 1,
+        })
+
     async def kpi(self, kpi_id, as_of=D):
         """The figure, after checking it is its own drill-down aggregated: the two can never disagree."""
         async with self.sessions() as session:
@@ -71,14 +104,22 @@ class Facts:
             rows = await self.engine.children(session, KPIS[kpi_id], as_of)
         counted = [r for r in rows if r["in_denominator"]]
         assert value.numerator == sum(r["in_numerator"] for r in counted)
-        if value.unit == "percent":
+        if value.unit in ("percent", "mean_days"):
             assert value.denominator == len(counted)
+        if value.unit == "mean_days" and counted:
+            assert value.value == round(sum(r["days"] for r in counted) / len(counted), 1)
         return value
 
     async def children(self, kpi_id, as_of=D) -> dict[str, tuple]:
         async with self.sessions() as session:
             rows = await self.engine.children(session, KPIS[kpi_id], as_of)
         return {r["child_id"]: (r["in_denominator"], r["in_numerator"], r["reason"]) for r in rows}
+
+    async def rows(self, kpi_id, as_of=D) -> list[tuple]:
+        """Every row behind the figure (a KPI over events, e.g. reviews, has several per child), sorted."""
+        async with self.sessions() as session:
+            rows = await self.engine.children(session, KPIS[kpi_id], as_of)
+        return sorted((r["child_id"], r["in_numerator"], r["reason"]) for r in rows)
 
 
 async def test_cla_count_is_children_looked_after_on_the_date_except_short_breaks(facts):
@@ -366,3 +407,124 @@ async def test_social_worker_changes_count_new_workers_in_the_window_not_the_fir
     assert [rows[c][2] for c in "abc"] == ["2 changes of social worker in the 12 months",
                                            "1 change of social worker in the 12 months",
                                            "0 changes of social worker in the 12 months"]
+
+
+async def test_a_legal_status_change_to_or_from_short_breaks_moves_a_child_out_of_or_into_looked_after(facts):
+    a = await facts.care_period("a", "2024-01-01")
+    await facts.legal_status("a", a, "2025-01-01", "V3")           # short breaks on D: not looked after
+    b = await facts.care_period("b", "2024-01-01", legal_status="V3")
+    await facts.legal_status("b", b, "2025-02-01", "C2")           # a care order on D: looked after
+    c = await facts.care_period("c", "2024-01-01")
+    await facts.legal_status("c", c, "2025-04-10", "V4")           # after D: still looked after on D
+    kpi = await facts.kpi("cla_count")
+    assert (kpi.value, set(await facts.children("cla_count"))) == (2, {"b", "c"})
+
+
+async def test_a_change_recorded_as_the_same_carer_is_not_a_new_placement(facts):
+    # No carer ids: the case system's RNE alone says whether the carer changed.
+    same = await facts.care_period("same", "2023-01-01")
+    await facts.placement("same", "2023-01-01", "2024-06-01", "U6", period=same, rne="S")
+    await facts.placement("same", "2024-06-01", "2024-12-01", "U6", period=same, rne="P")   # new carer
+    await facts.placement("same", "2024-12-01", None, "A4", period=same, rne="T")           # same carer, now adopting
+    new = await facts.care_period("new", "2023-01-01")
+    await facts.placement("new", "2023-01-01", "2024-06-01", "U6", period=new, rne="S")
+    await facts.placement("new", "2024-06-01", "2024-12-01", "U6", period=new, rne="P")
+    await facts.placement("new", "2024-12-01", None, "U6", period=new, rne="B")             # new carer
+    # "same": 2 placements in the window, "new": 3. 1 of 2 children: 50%.
+    kpi = await facts.kpi("placement_stability_3plus")
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 2, 50.0)
+    assert (await facts.children("placement_stability_3plus"))["same"][2] == "2 placements in the 12 months"
+
+
+async def test_reviews_are_due_20_working_days_then_3_then_6_months_after_the_one_actually_held(facts):
+    # Entered care Wed 1 May 2024; 6 and 27 May are bank holidays, so the 20th working day is Fri 31 May.
+    r = await facts.care_period("r", "2024-05-01")
+    await facts.review("r", "2024-05-31")   # review 1, due 31 May: on time
+    await facts.review("r", "2024-09-02")   # review 2, due 3 months after 31 May = 31 Aug: 2 days late
+    await facts.review("r", "2025-03-01")   # review 3, due 6 months after 2 Sep = 2 Mar 2025: on time
+    await facts.care_period("breaks", "2024-05-01", legal_status="V3")
+    await facts.review("breaks", "2024-06-01")   # a short-break period: outside
+    await facts.care_period("old", "2023-01-02")
+    await facts.review("old", "2024-03-01")  # review 1, before the window: not counted, but the next is due from it
+    await facts.review("old", "2024-08-01")  # review 2, due 1 Jun 2024: 61 days late
+    # Placed for adoption Tue 1 Oct 2024: the intervals start again (20th working day after: Tue 29 Oct).
+    adopt = await facts.care_period("adopt", "2023-06-01")
+    await facts.placement("adopt", "2023-06-01", "2024-10-01", "U6", period=adopt)
+    await facts.placement("adopt", "2024-10-01", None, "A5", period=adopt)
+    await facts.review("adopt", "2024-06-01")  # review 1 of the period, due 29 Jun 2023: late
+    await facts.review("adopt", "2024-10-20")  # review 1 since placed for adoption, due 29 Oct: on time
+    # 6 reviews held in the window, 3 on time: 50%.
+    kpi = await facts.kpi("reviews_on_time")
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (3, 6, 50.0)
+    rows = await facts.rows("reviews_on_time")
+    assert ("r", False, "review 2 held 2024-09-02, due 2024-08-31 (2 days late)") in rows
+    assert ("old", False, "review 2 held 2024-08-01, due 2024-06-01 (61 days late)") in rows
+    assert ("adopt", True, "review 1 since placed for adoption held 2024-10-20, due 2024-10-29") in rows
+
+
+async def test_visits_are_due_a_week_into_a_placement_then_every_6_weeks_or_3_months_when_long_term(facts):
+    p = await facts.care_period("new", "2025-03-27")
+    await facts.placement("new", "2025-03-27", period=p, placement_type="U6")         # first due 3 Apr: not yet
+    p = await facts.care_period("late_first", "2025-03-01")
+    await facts.placement("late_first", "2025-03-01", period=p, placement_type="U6")  # first due 8 Mar: overdue
+    p = await facts.care_period("six", "2024-12-01")
+    await facts.placement("six", "2024-12-01", period=p, placement_type="U6")
+    await facts.visit("six", "2024-12-05")
+    await facts.visit("six", "2025-02-20")                                            # next due 3 Apr: on time
+    p = await facts.care_period("long", "2022-01-01")
+    await facts.placement("long", "2023-01-01", period=p, placement_type="U4")        # long-term, over a year old
+    await facts.visit("long", "2025-01-15")                                           # next due 15 Apr: on time
+    p = await facts.care_period("short", "2022-01-01")
+    await facts.placement("short", "2023-01-01", period=p, placement_type="U6")
+    await facts.visit("short", "2025-01-15")                                          # next due 26 Feb: overdue
+    p = await facts.care_period("moved", "2024-01-01")
+    await facts.placement("moved", "2024-01-01", "2025-03-20", period=p, placement_type="U6")
+    await facts.placement("moved", "2025-03-20", period=p, placement_type="U6")
+    await facts.visit("moved", "2025-03-10")           # in the last placement: the new one's first due 27 Mar
+    # On time: new, six, long. 3 of 6: 50%.
+    kpi = await facts.kpi("visits_on_time")
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (3, 6, 50.0)
+    children = await facts.children("visits_on_time")
+    assert children["long"] == (True, True, "last visited 2025-01-15, next due 2025-04-15")
+    assert children["short"] == (True, False, "last visited 2025-01-15, next due 2025-02-26 (33 days overdue)")
+    assert children["moved"] == (True, False, "placed 2025-03-20, no visit since; first due 2025-03-27 (4 days overdue)")
+
+
+async def test_convictions_count_over_the_oc2_cohort_aged_10_and_looked_after_all_year(facts):
+    await facts.care_period("c1", "2020-01-01", born="2010-01-01")
+    await facts.conviction("c1", "2024-06-01")                              # convicted in the window
+    await facts.care_period("c2", "2020-01-01", born="2010-01-01")
+    await facts.conviction("c2", "2024-02-01", outcome="youth_caution")     # before the window
+    await facts.care_period("young", "2020-01-01", born="2016-01-01")       # 9 on D: outside the cohort
+    await facts.care_period("recent", "2024-04-02", born="2010-01-01")      # not looked after all year: outside
+    await facts.conviction("recent", "2024-06-01")
+    await facts.care_period("edge", "2024-04-01", born="2010-01-01")        # from the window's first day: in it
+    # Cohort: c1, c2, edge. 1 of 3: 33.3%.
+    kpi = await facts.kpi("cla_convicted_12m")
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 3, 33.3)
+    assert (await facts.children("cla_convicted_12m"))["c1"] == (True, True, "1 conviction in the 12 months")
+
+
+async def test_adoption_a1_counts_to_the_adoptive_placement_or_the_foster_carer_who_adopted_and_a2_to_the_match(facts):
+    a = await facts.care_period("a", "2021-01-01", "2024-06-01", reason="E11")
+    await facts.placement("a", "2021-01-01", "2022-01-01", "U6", carer="x", period=a)
+    await facts.placement("a", "2022-01-01", "2024-06-01", "A5", carer="y", period=a, rne="P")
+    await facts.adoption("a", a, placement_order="2021-06-01", match="2021-11-01")      # A2: 153 days
+    # Adopted by their own foster carer: A1 runs to the start of the placement with that carer.
+    f = await facts.care_period("f", "2021-01-01", "2024-01-01", reason="E12")
+    await facts.placement("f", "2021-01-01", "2021-03-01", "U6", carer="x", period=f)
+    await facts.placement("f", "2021-03-01", "2023-01-01", "U6", carer="z", period=f)
+    await facts.placement("f", "2023-01-01", "2024-01-01", "A6", period=f, rne="T")
+    await facts.adoption("f", f, placement_order="2022-06-01", match="2022-05-01")      # matched first: 0 days
+    n = await facts.care_period("n", "2023-01-01", "2024-02-01", reason="E11")          # no adoptive placement
+    await facts.placement("n", "2023-01-01", "2024-02-01", "U6", period=n)
+    old = await facts.care_period("old", "2018-01-01", "2021-06-01", reason="E11")      # over 3 years before D
+    await facts.placement("old", "2018-01-01", "2021-06-01", "A3", period=old)
+    # A1: a 365 days (1 Jan 2021 to 1 Jan 2022), f 59 days (1 Jan to 1 Mar 2021): mean 212.0, both within 426.
+    a1 = await facts.kpi("adoption_a1_days")
+    assert (a1.value, a1.numerator, a1.denominator, a1.reported_separately) == (212.0, 2, 2, 1)
+    assert (await facts.children("adoption_a1_days"))["f"][2] == \
+        "entered care 2021-01-01, moved in with their foster carer, who adopted them, 2021-03-01: 59 days"
+    # A2: a 153, f 0: mean 76.5; only f within 121 days; n has no order or match (reported separately).
+    a2 = await facts.kpi("adoption_a2_days")
+    assert (a2.value, a2.numerator, a2.denominator, a2.reported_separately) == (76.5, 1, 2, 1)

@@ -1,5 +1,5 @@
-"""The leaving-care service's records as the commands see them (rows of models.py's tables), and the
-young person's file."""
+"""The leaving-care service's records as the commands see them (rows of its tables, as migrations/versions
+makes them), and the young person's file."""
 
 import dataclasses
 from datetime import date

@@ -6,19 +6,19 @@ from fastapi import APIRouter, Request
 from backbone.auth import ApiClient, require_scope
 from backbone.corrections import Change
 from backbone.idempotency import write_child
+from backbone.record_kinds import STALE, add_routes
 from backbone.requests import ChildId, IdempotencyKey, Purpose, RecordId, RequiredPurpose
 from backbone.writes import Changes, Records, store
 
 from placements_service import commands, records
+from placements_service.child_records import KINDS
 from placements_service.commands import (CarePeriodCorrection, CarePeriodEnd, CarePeriodStart, ChildCorrection,
-                                         MissingEpisodeCorrection, MissingEpisodeRecorded, PlacementCorrection,
-                                         PlacementEnd, PlacementStart, SocialWorkerAllocated, SocialWorkerCorrection)
+                                         PlacementCorrection, PlacementEnd, PlacementStart)
 
 router = APIRouter(tags=["placements"])
 RECORDS = Records(records.load, records.STORE_ORDER)
 WRITE = "placements:write"
 READ = "placements:read"
-STALE = {409: {"description": "The record changed since the version you sent: read it again and resend."}}
 
 
 @router.post("/children/{child_id}/care-periods", status_code=201)
@@ -93,57 +93,9 @@ async def correct_child(child_id: ChildId, body: ChildCorrection, request: Reque
                              child_id, "correct", "child", purpose, body)
 
 
-@router.post("/children/{child_id}/missing-episodes", status_code=201)
-async def missing_episode(child_id: ChildId, body: MissingEpisodeRecorded, request: Request, idempotency_key: IdempotencyKey,
-                          purpose: Purpose = None, client: ApiClient = require_scope(WRITE)):
-    """A looked-after child went missing (M) or was away without authorisation (A) (903 missing table)."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.record_missing_episode,
-                             child_id, "write", "missing_episode", purpose, body)
-
-
-@router.patch("/children/{child_id}/missing-episodes/{episode_id}", responses=STALE)
-async def correct_missing_episode(child_id: ChildId, episode_id: RecordId, body: MissingEpisodeCorrection,
-                                  request: Request, idempotency_key: IdempotencyKey, purpose: Purpose = None,
-                                  client: ApiClient = require_scope(WRITE)):
-    """Correct an episode (its return, the return home interview, any date), against the version last read."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_missing_episode,
-                             child_id, "correct", "missing_episode", purpose, episode_id, body)
-
-
-@router.post("/children/{child_id}/missing-episodes/{episode_id}/withdraw", responses=STALE)
-async def withdraw_missing_episode(child_id: ChildId, episode_id: RecordId, body: Change, request: Request,
-                                   idempotency_key: IdempotencyKey, purpose: Purpose = None,
-                                   client: ApiClient = require_scope(WRITE)):
-    """Withdraw an episode recorded in error: it leaves every KPI."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_missing_episode,
-                             child_id, "withdraw", "missing_episode", purpose, episode_id, body)
-
-
-@router.post("/children/{child_id}/social-worker-allocations", status_code=201)
-async def social_worker_allocated(child_id: ChildId, body: SocialWorkerAllocated, request: Request,
-                                  idempotency_key: IdempotencyKey, purpose: Purpose = None,
-                                  client: ApiClient = require_scope(WRITE)):
-    """A social worker was allocated (the one before hands over that day); with an end date, one recorded late."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.allocate_social_worker,
-                             child_id, "write", "social_worker_allocation", purpose, body)
-
-
-@router.patch("/children/{child_id}/social-worker-allocations/{allocation_id}", responses=STALE)
-async def correct_social_worker(child_id: ChildId, allocation_id: RecordId, body: SocialWorkerCorrection,
-                                request: Request, idempotency_key: IdempotencyKey, purpose: Purpose = None,
-                                client: ApiClient = require_scope(WRITE)):
-    """Correct an allocation (worker, dates), against the version last read."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.correct_social_worker,
-                             child_id, "correct", "social_worker_allocation", purpose, allocation_id, body)
-
-
-@router.post("/children/{child_id}/social-worker-allocations/{allocation_id}/withdraw", responses=STALE)
-async def withdraw_social_worker(child_id: ChildId, allocation_id: RecordId, body: Change, request: Request,
-                                 idempotency_key: IdempotencyKey, purpose: Purpose = None,
-                                 client: ApiClient = require_scope(WRITE)):
-    """Withdraw an allocation recorded in error: it leaves every KPI."""
-    return await write_child(request, client, idempotency_key, body, RECORDS, commands.withdraw_social_worker,
-                             child_id, "withdraw", "social_worker_allocation", purpose, allocation_id, body)
+# Missing episodes, social worker allocations, legal status changes, reviews, visits, convictions, adoptions:
+# record, correct and withdraw each (child_records.py).
+add_routes(router, KINDS, RECORDS, WRITE)
 
 
 @router.get("/children/{child_id}")

@@ -13,18 +13,21 @@ from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw, withdraw_record
 from backbone.errors import InputError
+from backbone.record_kinds import bulk_commands, child_records
 from backbone.requests import StrictBody
 from backbone.writes import Changes
 
 from placements_service import domain
+from placements_service.child_records import ADOPTIONS, KINDS, LEGAL_STATUSES
 from placements_service.geography import GEOGRAPHY
-from placements_service.records import (CarePeriod, Child, ChildFile, MissingEpisode, Placement,
-                                        SocialWorkerAllocation)
+from placements_service.records import CarePeriod, Child, ChildFile, Placement
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
 PlacementType = code_list(domain.PLACEMENT_STARTED, "placement_type")
 Provider = code_list(domain.PLACEMENT_STARTED, "provider")
+ReasonNewEpisode = code_list(domain.PLACEMENT_STARTED, "reason_new_episode")
+ReasonPlaceChange = code_list(domain.PLACEMENT_STARTED, "reason_place_change")
 CarerId = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
 # A UK postcode ("HD1 2TG"), kept in this service only: the distance and inside/outside are published.
 Postcode = Field(default=None, max_length=8, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")
@@ -53,10 +56,15 @@ class PlacementStart(StrictBody):
     carer_id: str | None = CarerId
     home_postcode: str | None = Postcode
     placement_postcode: str | None = Postcode
+    # 903 RNE: S the placement that starts the period of care; P/B a new carer; T/U the same carer (e.g. a
+    # foster placement becoming an adoptive one). Without it, the carer id says whether the carer changed.
+    reason_new_episode: ReasonNewEpisode | None = None
+    reason_place_change: ReasonPlaceChange | None = None  # 903 REASON_PLACE_CHANGE, once it has ended
 
 
 class PlacementEnd(StrictBody):
     end_date: date
+    reason_place_change: ReasonPlaceChange | None = None  # 903 REASON_PLACE_CHANGE
 
 
 class PlacementCorrection(Change):
@@ -68,42 +76,8 @@ class PlacementCorrection(Change):
     carer_id: str | None = CarerId
     home_postcode: str | None = Postcode
     placement_postcode: str | None = Postcode
-
-
-MissingKind = code_list(domain.MISSING_EPISODE_RECORDED, "kind")
-
-
-class MissingEpisodeRecorded(StrictBody):
-    """903 missing table: M missing, A away without authorisation; end_date null while still missing."""
-    kind: MissingKind
-    start_date: date
-    end_date: date | None = None
-    rhi_offered_date: date | None = None
-    rhi_held_date: date | None = None
-
-
-class MissingEpisodeCorrection(Change):
-    """The fields to correct (those sent, and only those, change): e.g. the return and its interview, later."""
-    kind: MissingKind | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    rhi_offered_date: date | None = None
-    rhi_held_date: date | None = None
-
-
-class SocialWorkerAllocated(StrictBody):
-    """A social worker allocated from start_date (the one allocated before hands over that day). With an end
-    date: an allocation recorded late, slotted into the child's history."""
-    worker_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
-    start_date: date
-    end_date: date | None = None
-
-
-class SocialWorkerCorrection(Change):
-    """The fields to correct (those sent, and only those, change; end_date null reopens the allocation)."""
-    worker_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    start_date: date | None = None
-    end_date: date | None = None
+    reason_new_episode: ReasonNewEpisode | None = None
+    reason_place_change: ReasonPlaceChange | None = None
 
 
 class ChildCorrection(Change):
@@ -205,9 +179,11 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
         replaced.end_date = body.start_date
         next_version(replaced)
         _save_placement(changes, replaced)
+    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period)
     placement = Placement(str(uuid.uuid4()), period.care_period_id, file.child_id, body.start_date, body.end_date,
                           body.placement_type, body.provider, body.carer_id,
-                          home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode))
+                          home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode),
+                          reason_new_episode=body.reason_new_episode, reason_place_change=body.reason_place_change)
     _locate(placement)
     file.placements.append(placement)
     _save_placement(changes, placement)
@@ -225,6 +201,7 @@ def end_placement(file: ChildFile, changes: Changes, placement_id: str, body: Pl
     placement = _current_placement(file, placement_id)
     domain.check_placement_end(placement=placement, end_date=body.end_date)
     placement.end_date = body.end_date
+    placement.reason_place_change = body.reason_place_change or placement.reason_place_change
     next_version(placement)
     _save_placement(changes, placement)
     return 200, placement.as_json()
@@ -238,6 +215,7 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
     period = file.period(placement.care_period_id)
     others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != placement_id]
     domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
+    domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period)
     for name, value in fields.items():
         setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
     _locate(placement)
@@ -263,6 +241,11 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
     domain.check_care_period_record(date_of_birth=file.child.date_of_birth, start_date=fields["start_date"],
                                     end_date=fields["end_date"], reason_ceased=fields["reason_ceased"],
                                     others=others, placements=file.current_placements(care_period_id))
+    for change in LEGAL_STATUSES.current(file):
+        if change.care_period_id == care_period_id and not (
+                fields["start_date"] < change.start_date and (fields["end_date"] is None or change.start_date < fields["end_date"])):
+            raise InputError("start_date" if change.start_date <= fields["start_date"] else "end_date",
+                             f"legal status change {change.change_id} ({change.start_date}) would fall outside the period")
     for name, value in fields.items():
         setattr(period, name, value)
     next_version(period)
@@ -270,10 +253,18 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
     return 200, period.as_json()
 
 
+def _hanging_off(file: ChildFile, care_period_id: str) -> list[str]:
+    """The records that name this period of care (legal status changes, adoption milestones), in words."""
+    return [f"{kind.name.replace('-', ' ')} {getattr(r, kind.id_field)}" for kind in (LEGAL_STATUSES, ADOPTIONS)
+            for r in kind.current(file) if r.care_period_id == care_period_id]
+
+
 def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: Change) -> Result:
     """Withdraw a period of care recorded in error (withdraw its placements first)."""
     period = file.period(care_period_id)
     check_current(period, body.record_version, "care_period_id")
+    if attached := _hanging_off(file, care_period_id):
+        raise InputError("care_period_id", f"{attached[0]} is recorded in this period: withdraw it first", "path")
     if placements := file.current_placements(care_period_id):
         raise InputError("care_period_id", f"placement {placements[0].placement_id} is recorded in this period: "
                                            "withdraw its placements first", "path")
@@ -303,91 +294,6 @@ def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> R
     return 200, file.child.as_json()
 
 
-def _save_missing(changes: Changes, episode: MissingEpisode) -> dict:
-    changes.save(episode)
-    event_type, data = domain.missing_episode_event(episode)
-    changes.publish(event_type, episode.child_id, data)
-    return episode.as_json()
-
-
-def _check_missing(file: ChildFile, fields: dict, other_than: str | None = None) -> None:
-    domain.check_missing_episode(start_date=fields["start_date"], end_date=fields["end_date"],
-                                 rhi_offered_date=fields["rhi_offered_date"], rhi_held_date=fields["rhi_held_date"],
-                                 periods=file.current_periods(), others=file.current_missing(other_than))
-
-
-def record_missing_episode(file: ChildFile, changes: Changes, body: MissingEpisodeRecorded) -> Result:
-    """A looked-after child went missing (M) or was away without authorisation (A); late records slot in."""
-    if file.child is None:
-        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
-    _check_missing(file, body.model_dump())
-    episode = MissingEpisode(str(uuid.uuid4()), file.child_id, body.kind, body.start_date, body.end_date,
-                             body.rhi_offered_date, body.rhi_held_date)
-    file.missing.append(episode)
-    return 201, _save_missing(changes, episode)
-
-
-def correct_missing_episode(file: ChildFile, changes: Changes, episode_id: str, body: MissingEpisodeCorrection) -> Result:
-    """Correct an episode (the return, the interview, any date), against the version last read."""
-    episode = file.missing_episode(episode_id)
-    check_current(episode, body.record_version, "episode_id")
-    fields = corrected_fields(episode, body, required={"kind", "start_date"})
-    _check_missing(file, fields, other_than=episode_id)
-    for name, value in fields.items():
-        setattr(episode, name, value)
-    next_version(episode)
-    return 200, _save_missing(changes, episode)
-
-
-def withdraw_missing_episode(file: ChildFile, changes: Changes, episode_id: str, body: Change) -> Result:
-    """Withdraw an episode recorded in error: it leaves every KPI."""
-    return withdraw_record(file.missing_episode(episode_id), body.record_version, "episode_id",
-                           lambda episode: _save_missing(changes, episode))
-
-
-def _save_social_worker(changes: Changes, allocation: SocialWorkerAllocation) -> dict:
-    changes.save(allocation)
-    event_type, data = domain.social_worker_event(allocation)
-    changes.publish(event_type, allocation.child_id, data)
-    return allocation.as_json()
-
-
-def allocate_social_worker(file: ChildFile, changes: Changes, body: SocialWorkerAllocated) -> Result:
-    """A social worker was allocated; the current one (if any) hands over on the same day."""
-    if not file.current_periods():
-        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
-    others = file.current_social_workers()
-    replaced = None if body.end_date else domain.social_worker_replaced(body.start_date, others)
-    if replaced:
-        replaced.end_date = body.start_date
-        next_version(replaced)
-        _save_social_worker(changes, replaced)
-    domain.check_social_worker_allocation(start_date=body.start_date, end_date=body.end_date,
-                                          others=file.current_social_workers())
-    allocation = SocialWorkerAllocation(str(uuid.uuid4()), file.child_id, body.worker_id, body.start_date, body.end_date)
-    file.social_workers.append(allocation)
-    return 201, _save_social_worker(changes, allocation)
-
-
-def correct_social_worker(file: ChildFile, changes: Changes, allocation_id: str, body: SocialWorkerCorrection) -> Result:
-    """Correct an allocation (worker, dates), against the version last read."""
-    allocation = file.social_worker_allocation(allocation_id)
-    check_current(allocation, body.record_version, "allocation_id")
-    fields = corrected_fields(allocation, body, required={"worker_id", "start_date"})
-    domain.check_social_worker_allocation(start_date=fields["start_date"], end_date=fields["end_date"],
-                                          others=file.current_social_workers(other_than=allocation_id))
-    for name, value in fields.items():
-        setattr(allocation, name, value)
-    next_version(allocation)
-    return 200, _save_social_worker(changes, allocation)
-
-
-def withdraw_social_worker(file: ChildFile, changes: Changes, allocation_id: str, body: Change) -> Result:
-    """Withdraw an allocation recorded in error: it leaves every KPI."""
-    return withdraw_record(file.social_worker_allocation(allocation_id), body.record_version, "allocation_id",
-                           lambda allocation: _save_social_worker(changes, allocation))
-
-
 def child_record(file: ChildFile) -> dict:
     """A child's periods of care and placements as stored (withdrawn ones left out)."""
     if file.child is None:
@@ -398,22 +304,13 @@ def child_record(file: ChildFile) -> dict:
         "record_version": file.child.record_version,
         "care_periods": [p.as_json() for p in sorted(file.current_periods(), key=lambda p: p.start_date)],
         "placements": [p.as_json() for p in sorted(file.current_placements(), key=lambda p: p.start_date)],
-        "missing_episodes": [e.as_json() for e in sorted(file.current_missing(), key=lambda e: e.start_date)],
-        "social_worker_allocations": [a.as_json() for a in sorted(file.current_social_workers(), key=lambda a: a.start_date)],
+        **child_records(KINDS, file),
     }
 
 
 # What a bulk record may ask for (backbone.bulk): each single request's command, by name.
 COMMANDS = {
     "correct-child": Command(correct_child, None, ChildCorrection, "child"),
-    "missing-episode": Command(record_missing_episode, None, MissingEpisodeRecorded, "missing_episode"),
-    "correct-missing-episode": Command(correct_missing_episode, "episode_id", MissingEpisodeCorrection, "missing_episode"),
-    "withdraw-missing-episode": Command(withdraw_missing_episode, "episode_id", Change, "missing_episode"),
-    "allocate-social-worker": Command(allocate_social_worker, None, SocialWorkerAllocated, "social_worker_allocation"),
-    "correct-social-worker-allocation": Command(correct_social_worker, "allocation_id", SocialWorkerCorrection,
-                                                "social_worker_allocation"),
-    "withdraw-social-worker-allocation": Command(withdraw_social_worker, "allocation_id", Change,
-                                                 "social_worker_allocation"),
     "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
     "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
     "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),
@@ -422,4 +319,5 @@ COMMANDS = {
     "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement"),
     "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement"),
     "withdraw-placement": Command(withdraw_placement, "placement_id", Change, "placement"),
+    **bulk_commands(KINDS),  # missing episodes, social workers, reviews, visits, ... (child_records.py)
 }

@@ -13,7 +13,7 @@ from backbone.corrections import withdrawn_flag
 from backbone.errors import InputError
 
 if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no database) to be tested
-    from placements_service.records import CarePeriod, Child, MissingEpisode, Placement, SocialWorkerAllocation
+    from placements_service.records import CarePeriod, Child, Placement
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
 CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"
@@ -21,6 +21,11 @@ PLACEMENT_STARTED = "uk.cla.placements.placement-started.v1"
 PLACEMENT_ENDED = "uk.cla.placements.placement-ended.v1"
 MISSING_EPISODE_RECORDED = "uk.cla.placements.missing-episode-recorded.v1"
 SOCIAL_WORKER_ALLOCATED = "uk.cla.placements.social-worker-allocated.v1"
+LEGAL_STATUS_CHANGED = "uk.cla.placements.legal-status-changed.v1"
+REVIEW_HELD = "uk.cla.placements.review-held.v1"
+VISIT_MADE = "uk.cla.placements.visit-made.v1"
+CONVICTION_RECORDED = "uk.cla.placements.conviction-recorded.v1"
+ADOPTION_RECORDED = "uk.cla.placements.adoption-recorded.v1"
 
 
 def check_care_period_start(
@@ -76,7 +81,7 @@ def check_placement_start(
     return current
 
 
-def _clash(start: date, end: date | None, others: list, ends_inclusive: bool):
+def clash(start: date, end: date | None, others: list, ends_inclusive: bool):
     """The first of ``others`` whose dates overlap start..end (an open end runs on for ever). Periods of care
     include their end day (a child who left on D is not looked after again on D); a placement hands over to
     the next on the day of the move."""
@@ -103,10 +108,10 @@ def check_placement_record(*, start_date: date, end_date: date | None, period: C
         raise InputError("start_date", f"{start_date} is before the period of care started ({period.start_date})")
     if period.end_date and (end_date is None or end_date > period.end_date):
         raise InputError("end_date", f"the period of care ended {period.end_date}: the placement must end by then")
-    clash = _clash(start_date, end_date, others, ends_inclusive=False)
-    if clash:
-        raise InputError("start_date", f"overlaps placement {clash.placement_id} "
-                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+    other = clash(start_date, end_date, others, ends_inclusive=False)
+    if other:
+        raise InputError("start_date", f"overlaps placement {other.placement_id} "
+                                       f"({other.start_date} to {other.end_date or 'now'})")
 
 
 def check_care_period_record(*, date_of_birth: date, start_date: date, end_date: date | None,
@@ -122,9 +127,9 @@ def check_care_period_record(*, date_of_birth: date, start_date: date, end_date:
             raise InputError("end_date", f"{end_date} is before the period started ({start_date})")
         if not reason_ceased:
             raise InputError("reason_ceased", "a period of care that has ended needs its reason (903 REC)")
-    clash = _clash(start_date, end_date, others, ends_inclusive=True)
-    if clash:
-        raise InputError("start_date", f"overlaps period {clash.care_period_id} ({clash.start_date} to {clash.end_date or 'now'})")
+    other = clash(start_date, end_date, others, ends_inclusive=True)
+    if other:
+        raise InputError("start_date", f"overlaps period {other.care_period_id} ({other.start_date} to {other.end_date or 'now'})")
     for placement in placements:
         if placement.start_date < start_date or (end_date and (placement.end_date or date.max) > end_date):
             raise InputError("start_date" if placement.start_date < start_date else "end_date",
@@ -135,6 +140,17 @@ def check_care_period_record(*, date_of_birth: date, start_date: date, end_date:
 def period_holding(periods: list[CarePeriod], start_date: date, end_date: date) -> CarePeriod | None:
     """The period of care a closed placement from start_date to end_date belongs to."""
     return next((p for p in periods if p.start_date <= start_date and (p.end_date is None or end_date <= p.end_date)), None)
+
+
+def check_reason_new_episode(code: str | None, start_date: date, period: CarePeriod) -> None:
+    """903 RNE S marks the placement that starts the period of care; every later placement is a move (P/B
+    new carer, T/U same carer)."""
+    if code == "S" and start_date != period.start_date:
+        raise InputError("reason_new_episode", f"S is for the placement that starts the period of care "
+                                               f"({period.start_date}); a later one is P, B, T or U")
+    if code not in (None, "S") and start_date == period.start_date:
+        raise InputError("reason_new_episode", f"the placement starts the period of care ({period.start_date}): "
+                                               "its reason is S")
 
 
 def check_placement_end(*, placement: Placement, end_date: date) -> None:
@@ -172,83 +188,11 @@ def placement_event(placement: Placement) -> tuple[str, dict]:
         "provider": placement.provider,
         "carer_id": placement.carer_id,
         "distance_miles": placement.distance_miles,
+        "reason_new_episode": placement.reason_new_episode,
+        "reason_place_change": placement.reason_place_change,
         "outside_boundary": placement.outside_boundary,
         "effective_date": (placement.end_date or placement.start_date).isoformat(),
         "record_version": placement.record_version,
         **withdrawn_flag(placement),
     }
     return (PLACEMENT_ENDED if placement.end_date else PLACEMENT_STARTED), data
-
-
-def check_missing_episode(*, start_date: date, end_date: date | None, rhi_offered_date: date | None,
-                          rhi_held_date: date | None, periods: list[CarePeriod], others: list[MissingEpisode]) -> None:
-    """A missing or away episode of a looked-after child: it starts while they are looked after, ends on or
-    after its start, overlaps none of their other episodes (the clashing one is named), and its return home
-    interview is offered after the return and held on or after the offer."""
-    for field, day in (("start_date", start_date), ("end_date", end_date), ("rhi_offered_date", rhi_offered_date),
-                       ("rhi_held_date", rhi_held_date)):
-        if day is not None:
-            not_in_future(field, day)
-    if not any(p.start_date <= start_date and (p.end_date is None or start_date < p.end_date) for p in periods):
-        raise InputError("start_date", f"the child was not looked after on {start_date}")
-    if end_date is not None and end_date < start_date:
-        raise InputError("end_date", f"{end_date} is before the episode started ({start_date})")
-    if rhi_offered_date is not None and (end_date is None or rhi_offered_date < end_date):
-        raise InputError("rhi_offered_date", "a return home interview is offered after the child returned (end_date)")
-    if rhi_held_date is not None and (rhi_offered_date is None or rhi_held_date < rhi_offered_date):
-        raise InputError("rhi_held_date", "a return home interview is held on or after the day it was offered")
-    clash = _clash(start_date, end_date, others, ends_inclusive=False)
-    if clash:
-        raise InputError("start_date", f"overlaps missing episode {clash.episode_id} "
-                                       f"({clash.start_date} to {clash.end_date or 'now'})")
-
-
-def missing_episode_event(episode: MissingEpisode) -> tuple[str, dict]:
-    return MISSING_EPISODE_RECORDED, {
-        "episode_id": episode.episode_id,
-        "child_id": episode.child_id,
-        "kind": episode.kind,
-        "start_date": episode.start_date.isoformat(),
-        "end_date": episode.end_date.isoformat() if episode.end_date else None,
-        "rhi_offered_date": episode.rhi_offered_date.isoformat() if episode.rhi_offered_date else None,
-        "rhi_held_date": episode.rhi_held_date.isoformat() if episode.rhi_held_date else None,
-        "effective_date": (episode.end_date or episode.start_date).isoformat(),
-        "record_version": episode.record_version,
-        **withdrawn_flag(episode),
-    }
-
-
-def check_social_worker_allocation(*, start_date: date, end_date: date | None,
-                                   others: list[SocialWorkerAllocation]) -> None:
-    """An allocation as recorded, late or corrected: dated, and clear of the child's other allocations (the
-    clashing one is named). A new open allocation replaces the open one instead (social_worker_replaced)."""
-    not_in_future("start_date", start_date)
-    if end_date is not None:
-        not_in_future("end_date", end_date)
-        if end_date < start_date:
-            raise InputError("end_date", f"{end_date} is before the allocation started ({start_date})")
-    clash = _clash(start_date, end_date, others, ends_inclusive=False)
-    if clash:
-        raise InputError("start_date", f"overlaps social worker allocation {clash.allocation_id} "
-                                       f"({clash.start_date} to {clash.end_date or 'now'})")
-
-
-def social_worker_replaced(start_date: date, others: list[SocialWorkerAllocation]) -> SocialWorkerAllocation | None:
-    """The open allocation a new one starting on ``start_date`` takes over from (it ends that day), if any."""
-    current = next((a for a in others if a.end_date is None), None)
-    if current and start_date <= current.start_date:
-        raise InputError("start_date", f"{start_date} is not after the current allocation started ({current.start_date})")
-    return current
-
-
-def social_worker_event(allocation: SocialWorkerAllocation) -> tuple[str, dict]:
-    return SOCIAL_WORKER_ALLOCATED, {
-        "allocation_id": allocation.allocation_id,
-        "child_id": allocation.child_id,
-        "worker_id": allocation.worker_id,
-        "start_date": allocation.start_date.isoformat(),
-        "end_date": allocation.end_date.isoformat() if allocation.end_date else None,
-        "effective_date": (allocation.end_date or allocation.start_date).isoformat(),
-        "record_version": allocation.record_version,
-        **withdrawn_flag(allocation),
-    }

@@ -1,5 +1,5 @@
-"""The placements service's records as the commands see them (rows of its tables, models.py), and the
-child's file: every record of one child, loaded in one go for the rules to read."""
+"""The placements service's records as the commands see them (rows of its tables, as migrations/versions
+makes them), and the child's file: every record of one child, loaded in one go for the rules to read."""
 
 import dataclasses
 from datetime import date
@@ -54,6 +54,8 @@ class Placement(Row):
     placement_postcode: str | None = None
     distance_miles: float | None = None  # from the postcodes (geography.py); None when either is unknown
     outside_boundary: bool | None = None
+    reason_new_episode: str | None = None  # 903 RNE: S start of care, P/B new carer, T/U same carer
+    reason_place_change: str | None = None  # 903 REASON_PLACE_CHANGE
 
 
 @dataclasses.dataclass(slots=True)
@@ -88,7 +90,86 @@ class SocialWorkerAllocation(Row):
     withdrawn: bool = False
 
 
-STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode, SocialWorkerAllocation)  # parents before the rows that refer to them
+@dataclasses.dataclass(slots=True)
+class LegalStatusChange(Row):
+    """A change of legal status within a period of care (903 LS; RNE L): the period's own legal_status holds
+    from its start until the first change."""
+
+    TABLE = "legal_status_changes"
+    KEY = ("change_id",)
+    change_id: str
+    child_id: str
+    care_period_id: str
+    start_date: date
+    legal_status: str
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class Review(Row):
+    """A looked-after review held (903 REVIEWS; Care Planning Regulations 2010 reg 33)."""
+
+    TABLE = "reviews"
+    KEY = ("review_id",)
+    review_id: str
+    child_id: str
+    review_date: date
+    participation: str | None = None  # 903 REVIEW_CODE PN0-PN7: how the child took part
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class Visit(Row):
+    """A statutory visit by the child's social worker (Care Planning Regulations 2010 reg 28)."""
+
+    TABLE = "visits"
+    KEY = ("visit_id",)
+    visit_id: str
+    child_id: str
+    visit_date: date
+    seen_alone: bool | None = None
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class Conviction(Row):
+    """A conviction or youth caution (903 OC2 CONVICTED): the outcome's date, never the offence."""
+
+    TABLE = "convictions"
+    KEY = ("conviction_id",)
+    conviction_id: str
+    child_id: str
+    outcome_date: date
+    outcome: str  # conviction | youth_caution
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class Adoption(Row):
+    """A child's adoption milestones in one period of care (903 placed for adoption and AD1 tables): each
+    date is added as it happens, by a correction."""
+
+    TABLE = "adoptions"
+    KEY = ("adoption_id",)
+    adoption_id: str
+    child_id: str
+    care_period_id: str
+    decision_date: date | None = None  # the agency decision that the child should be placed for adoption
+    placement_order_date: date | None = None
+    match_date: date | None = None  # matched with the adopters
+    placed_date: date | None = None  # placed for adoption (moved in)
+    adoption_order_date: date | None = None
+    record_version: int = 1
+    withdrawn: bool = False
+
+
+# Parents before the rows that refer to them.
+STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode, SocialWorkerAllocation, LegalStatusChange, Review,
+               Visit, Conviction, Adoption)
 
 
 @dataclasses.dataclass(slots=True)
@@ -99,8 +180,13 @@ class ChildFile:
     child: Child | None = None
     periods: list[CarePeriod] = dataclasses.field(default_factory=list)
     placements: list[Placement] = dataclasses.field(default_factory=list)
-    missing: list[MissingEpisode] = dataclasses.field(default_factory=list)
-    social_workers: list[SocialWorkerAllocation] = dataclasses.field(default_factory=list)
+    others: dict[type[Row], list[Row]] = dataclasses.field(default_factory=dict)  # each record kind's rows
+
+    def rows(self, kind: type[Row]) -> list[Row]:
+        return self.others.setdefault(kind, [])
+
+    def add(self, row: Row) -> None:
+        self.rows(type(row)).append(row)
 
     def current_periods(self) -> list[CarePeriod]:
         return [p for p in self.periods if not p.withdrawn]
@@ -114,31 +200,18 @@ class ChildFile:
     def placement(self, placement_id: str) -> Placement | None:
         return next((p for p in self.placements if p.placement_id == placement_id), None)
 
-    def missing_episode(self, episode_id: str) -> MissingEpisode | None:
-        return next((e for e in self.missing if e.episode_id == episode_id), None)
-
-    def current_missing(self, other_than: str | None = None) -> list[MissingEpisode]:
-        return [e for e in self.missing if not e.withdrawn and e.episode_id != other_than]
-
-    def social_worker_allocation(self, allocation_id: str) -> SocialWorkerAllocation | None:
-        return next((a for a in self.social_workers if a.allocation_id == allocation_id), None)
-
-    def current_social_workers(self, other_than: str | None = None) -> list[SocialWorkerAllocation]:
-        return [a for a in self.social_workers if not a.withdrawn and a.allocation_id != other_than]
-
 
 async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
     """The files of these children (an empty file for a child not recorded yet): one round trip, however many."""
     files = {child_id: ChildFile(child_id) for child_id in child_ids}
     found = await children_rows(connection, STORE_ORDER, child_ids)
-    for child in found[Child]:
+    for child in found.pop(Child):
         files[child.child_id].child = child
-    for period in found[CarePeriod]:
+    for period in found.pop(CarePeriod):
         files[period.child_id].periods.append(period)
-    for placement in found[Placement]:
+    for placement in found.pop(Placement):
         files[placement.child_id].placements.append(placement)
-    for episode in found[MissingEpisode]:
-        files[episode.child_id].missing.append(episode)
-    for allocation in found[SocialWorkerAllocation]:
-        files[allocation.child_id].social_workers.append(allocation)
+    for rows in found.values():
+        for row in rows:
+            files[row.child_id].add(row)
     return files

@@ -91,16 +91,17 @@ def test_a_corrected_placement_postcode_moves_the_distance_with_it(tmp_path):
 
 
 def test_a_return_home_interview_comes_after_the_return():
-    from placements_service.commands import MissingEpisodeCorrection, MissingEpisodeRecorded
+    from backbone.record_kinds import correct, record
+    from placements_service.child_records import MISSING_EPISODES, MissingEpisodeCorrection, MissingEpisodeRecorded
 
     file = ChildFile("C1")
     entered(file)
-    _, episode = commands.record_missing_episode(file, Changes(), MissingEpisodeRecorded(kind="M", start_date=date(2024, 2, 1)))
+    _, episode = record(MISSING_EPISODES, file, Changes(), MissingEpisodeRecorded(kind="M", start_date=date(2024, 2, 1)))
     with pytest.raises(InputError, match="offered after the child returned"):
-        commands.correct_missing_episode(file, Changes(), episode["episode_id"],
+        correct(MISSING_EPISODES, file, Changes(), episode["episode_id"],
                                          MissingEpisodeCorrection(record_version=1, rhi_offered_date=date(2024, 2, 3)))
-    _, returned = commands.correct_missing_episode(file, Changes(), episode["episode_id"], MissingEpisodeCorrection(
+    _, returned = correct(MISSING_EPISODES, file, Changes(), episode["episode_id"], MissingEpisodeCorrection(
         record_version=1, end_date=date(2024, 2, 2), rhi_offered_date=date(2024, 2, 3), rhi_held_date=date(2024, 2, 4)))
     assert (returned["end_date"], returned["record_version"]) == ("2024-02-02", 2)
     with pytest.raises(InputError, match="was not looked after"):
-        commands.record_missing_episode(file, Changes(), MissingEpisodeRecorded(kind="A", start_date=date(2023, 12, 1)))
+        record(MISSING_EPISODES, file, Changes(), MissingEpisodeRecorded(kind="A", start_date=date(2023, 12, 1)))

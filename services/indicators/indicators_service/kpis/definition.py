@@ -11,6 +11,7 @@ The query's columns, in this order:
     in_numerator    boolean   only counted where in_denominator
     reason          text      why, in words a manager can act on ("4 placements in the 12 months")
     <breakdown>     text      only when the KPI declares one: the group the row belongs to
+    days            integer   only for a MEAN_DAYS KPI: the row's number of days
 
 Bind parameters: ``:d`` (the as-of date), ``:window_start`` (D minus 12 months plus a day) and each setting
 named in ``settings``. Calendars are tables the query joins (``calendar_days``: see ../calendars.py).
@@ -24,6 +25,9 @@ class Unit(str, Enum):
     PERCENT = "percent"  # numerator ÷ denominator × 100, 1 decimal; no value when the denominator is 0
     COUNT = "count"  # the number of rows in the numerator
     RATE_PER_10K = "rate_per_10k"  # numerator ÷ a configured population × 10,000
+    # The mean of the query's ``days`` column over the denominator's rows (e.g. the Adoption Scorecard's
+    # A1), 1 decimal; the numerator counts the rows within the KPI's threshold (``in_numerator``).
+    MEAN_DAYS = "mean_days"
 
 
 class Direction(str, Enum):

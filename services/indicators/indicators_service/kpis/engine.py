@@ -56,7 +56,9 @@ class KpiEngine:
         dates = [bindparam(name, type_=Date) for name in ("d", "window_start") if name in used]
         return text(sql).bindparams(*dates, **used)
 
-    def figure(self, kpi: Kpi, numerator: int, denominator: int) -> Figure:
+    def figure(self, kpi: Kpi, numerator: int, denominator: int, mean_days: float | None = None) -> Figure:
+        if kpi.unit is Unit.MEAN_DAYS:
+            return Figure(round(float(mean_days), 1) if denominator else None, numerator, denominator)
         if kpi.unit is Unit.PERCENT:
             return Figure(round(100 * numerator / denominator, 1) if denominator else None, numerator, denominator)
         if kpi.unit is Unit.RATE_PER_10K:
@@ -68,6 +70,8 @@ class KpiEngine:
         counts = """count(*) FILTER (WHERE in_denominator) AS denominator,
                     count(*) FILTER (WHERE in_denominator AND in_numerator) AS numerator,
                     count(*) FILTER (WHERE NOT in_denominator) AS separately"""
+        if kpi.unit is Unit.MEAN_DAYS:
+            counts += ", avg(days) FILTER (WHERE in_denominator) AS mean_days"
         if kpi.breakdown:
             sql = f"""SELECT {kpi.breakdown}, grouping({kpi.breakdown}) = 1 AS total, {counts}
                       FROM ({kpi.query}) rows GROUP BY GROUPING SETS ((), ({kpi.breakdown}))"""
@@ -75,12 +79,12 @@ class KpiEngine:
             sql = f"SELECT NULL, true AS total, {counts} FROM ({kpi.query}) rows"
         rows = (await session.exec(self._statement(kpi, sql, as_of))).all()
         total = next(row for row in rows if row.total)
-        figure = self.figure(kpi, total.numerator, total.denominator)
+        figure = self.figure(kpi, total.numerator, total.denominator, getattr(total, "mean_days", None))
         breakdown = None
         if kpi.breakdown:
             # A mix counts every row of the group over the whole population; otherwise the KPI within the group.
             breakdown = {str(row[0]): self.figure(kpi, row.denominator, total.denominator) if kpi.breakdown_of_total
-                         else self.figure(kpi, row.numerator, row.denominator)
+                         else self.figure(kpi, row.numerator, row.denominator, getattr(row, "mean_days", None))
                          for row in sorted(rows, key=lambda r: str(r[0])) if not row.total}
         return KpiValue(kpi.id, figure.value, figure.numerator, figure.denominator, as_of, kpi.unit.value,
                         breakdown, total.separately if kpi.separately else None)
@@ -88,6 +92,7 @@ class KpiEngine:
     async def children(self, session: AsyncSession, kpi: Kpi, as_of: date) -> list[dict]:
         """The rows behind the figure: one per child (or per item, e.g. a period of care) in the population."""
         columns = "child_id, in_denominator, in_numerator, reason" + (f", {kpi.breakdown}" if kpi.breakdown else "")
+        columns += ", days" if kpi.unit is Unit.MEAN_DAYS else ""
         sql = f"SELECT {columns} FROM ({kpi.query}) rows ORDER BY in_denominator DESC, in_numerator, child_id, reason"
         return [dict(row._mapping) for row in await session.exec(self._statement(kpi, sql, as_of))]
 

@@ -2,17 +2,32 @@
 
 # Legal statuses of an agreed series of short breaks (903 V3/V4): outside "CLA at D".
 SHORT_BREAKS = "('V3', 'V4')"
+# Placed for adoption (903 PLACE A3-A6).
+ADOPTIVE_PLACEMENTS = "('A3', 'A4', 'A5', 'A6')"
 # Temporary placements (903 T0-T4) with a return to the same carer are not moves.
 TEMPORARY_PLACEMENTS = "('T0', 'T1', 'T2', 'T3', 'T4')"
 
+
+
+def legal_status_on(period: str, day: str) -> str:
+    """SQL: the legal status of period of care ``period`` (an alias of care_periods) on ``day``: its latest
+    change within the period by then (legal_status_changes), else the one it started with."""
+    return f"""coalesce((SELECT ls.legal_status FROM legal_status_changes ls
+                         WHERE ls.care_period_id = {period}.care_period_id AND ls.start_date <= {day}
+                         ORDER BY ls.start_date DESC LIMIT 1), {period}.legal_status)"""
+
+
 # Children looked after on D: in a period of care that started on or before D and had not ended by D (a child
-# who left on D is not looked after on D), not under short breaks. One row per child, with that period.
+# who left on D is not looked after on D), not under short breaks on D. One row per child, with that period.
 CLA_AT_D = f"""
-    SELECT DISTINCT ON (child_id) child_id, care_period_id, start_date, date_of_birth
-    FROM care_periods
-    WHERE start_date <= :d AND (end_date IS NULL OR end_date > :d) AND legal_status NOT IN {SHORT_BREAKS}
-    ORDER BY child_id, start_date DESC
+    SELECT DISTINCT ON (cp.child_id) cp.child_id, cp.care_period_id, cp.start_date, cp.date_of_birth
+    FROM care_periods cp
+    WHERE cp.start_date <= :d AND (cp.end_date IS NULL OR cp.end_date > :d)
+      AND {legal_status_on("cp", ":d")} NOT IN {SHORT_BREAKS}
+    ORDER BY cp.child_id, cp.start_date DESC
 """
+# The tables CLA_AT_D reads (a KPI built on it lists them in its sources).
+CLA_SOURCES = ("care_periods", "legal_status_changes")
 
 
 # The placement each child looked after on D is in on D (their latest to have started, if records overlap):
@@ -23,6 +38,14 @@ PLACEMENT_ON_D = """
     WHERE pl.start_date <= :d AND (pl.end_date IS NULL OR pl.end_date > :d)
     ORDER BY pl.child_id, pl.start_date DESC
 """
+
+
+def same_carer(placement: str, window: str) -> str:
+    """SQL: whether ``placement`` kept the carer of the child's placement before it (``window``: a named
+    window of the child's placements in order). As the case system recorded it (903 RNE: T/U same carer,
+    S/P/B a new one), or where it did not, from the carer ids."""
+    return (f"coalesce({placement}.reason_new_episode IN ('T', 'U'), "
+            f"{placement}.carer_id IS NOT NULL AND {placement}.carer_id = lag({placement}.carer_id) OVER {window})")
 
 
 def plural(count_sql: str, noun: str) -> str:
@@ -41,7 +64,40 @@ CEASED_IN_WINDOW = f"""
                 WHEN reason_ceased = 'E13' THEN 'living with relatives'
                 WHEN reason_ceased IN ('E5', 'E6') THEN 'independent living'
                 ELSE 'other' END AS reason_group
-    FROM care_periods
-    WHERE end_date BETWEEN :window_start AND :d AND legal_status NOT IN {SHORT_BREAKS}
+    FROM care_periods cp
+    WHERE end_date BETWEEN :window_start AND :d AND {legal_status_on("cp", "cp.end_date")} NOT IN {SHORT_BREAKS}
     ORDER BY child_id, end_date DESC
+"""
+
+
+# Periods of care that ended in adoption (903 REC E11, E12) in the 3 years to D (the Adoption Scorecard's
+# window), with the day each child entered care and the day they moved in with their adoptive family: the
+# start of their last adoptive placement (A3-A6) or, where they were adopted by their own foster carer, the
+# start of their time with that carer (the run of same-carer placements the adoptive placement ends).
+ADOPTED_IN_3_YEARS = f"""
+    WITH adopted AS (
+        SELECT child_id, care_period_id, start_date AS entered, end_date AS adopted_on
+        FROM care_periods
+        WHERE reason_ceased IN ('E11', 'E12') AND end_date <= :d
+          AND end_date > CAST(:d AS date) - INTERVAL '3 years'
+    ),
+    placed AS (
+        SELECT p.care_period_id, p.placement_id, p.start_date, p.placement_type,
+               CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
+        FROM placements p JOIN adopted a ON a.care_period_id = p.care_period_id
+        WINDOW w AS (PARTITION BY p.care_period_id ORDER BY p.start_date, p.placement_id)
+    ),
+    runs AS (
+        SELECT *, sum(new_carer) OVER (PARTITION BY care_period_id ORDER BY start_date, placement_id) AS run
+        FROM placed
+    ),
+    adoptive AS (
+        SELECT DISTINCT ON (care_period_id) care_period_id, start_date AS placed_on, run
+        FROM runs WHERE placement_type IN {ADOPTIVE_PLACEMENTS}
+        ORDER BY care_period_id, start_date DESC, placement_id DESC
+    )
+    SELECT a.child_id, a.care_period_id, a.entered, a.adopted_on, ad.placed_on,
+           (SELECT min(r.start_date) FROM runs r
+             WHERE r.care_period_id = ad.care_period_id AND r.run = ad.run) AS moved_in
+    FROM adopted a LEFT JOIN adoptive ad USING (care_period_id)
 """

@@ -104,6 +104,8 @@ def _number(value: float | None, unit: str) -> str:
         return "no data"
     if unit == "percent":
         return f"{value:.1f}%"
+    if unit == "mean_days":
+        return f"{value:,.0f} days"
     return f"{value:,.1f}" if unit == "rate_per_10k" else f"{value:,.0f}"
 
 

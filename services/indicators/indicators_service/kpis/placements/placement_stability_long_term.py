@@ -1,7 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D
-
-ADOPTIVE_PLACEMENTS = "('A3', 'A4', 'A5', 'A6')"
+from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, CLA_SOURCES, same_carer
 
 # Placements of the current period of care in order; consecutive ones with the same carer are one run (a move
 # to a new carer starts a new run). The run holding the placement open on D says since when the child has
@@ -17,7 +15,7 @@ KPI = Kpi(
                "least 2.5 years: % who have lived with the same carer for at least 2 years, or are placed for "
                "adoption (A3-A6) where the adoptive placement and the one before it together last 2 years.",
     reference="National long-term placement stability measure (SSDA903)",
-    sources=("care_periods", "placements"),
+    sources=(*CLA_SOURCES, "placements"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         cohort AS (
@@ -28,7 +26,7 @@ KPI = Kpi(
         placed AS (
             SELECT p.child_id, p.placement_id, p.start_date, p.end_date, p.placement_type,
                    lag(p.start_date) OVER w AS previous_start,
-                   CASE WHEN p.carer_id IS NOT NULL AND p.carer_id = lag(p.carer_id) OVER w THEN 0 ELSE 1 END AS new_carer
+                   CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
             FROM placements p JOIN cohort c ON c.child_id = p.child_id AND c.care_period_id = p.care_period_id
             WHERE p.start_date <= :d
             WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)

@@ -1,0 +1,46 @@
+from indicators_service.kpis.definition import Direction, Kpi, Unit
+from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, PLACEMENT_ON_D
+
+# Care Planning Regulations 2010 reg 28: a visit within a week of the placement's start, then at intervals of
+# at most 6 weeks in its first year; after that, at most 3 months where the placement is long-term fostering
+# (903 PLACE U1, U4), still 6 weeks otherwise. Only visits since the current placement started count (a move
+# needs a new first visit). A child with no placement recorded is counted from the start of their period.
+LONG_TERM_FOSTERING = "('U1', 'U4')"
+
+KPI = Kpi(
+    id="visits_on_time",
+    title="Statutory visits on time",
+    domain="placements",
+    position=15,
+    unit=Unit.PERCENT,
+    direction=Direction.HIGHER_IS_BETTER,
+    definition="% of children looked after on D whose most recent statutory visit is within the required "
+               "interval: a first visit within a week of the placement's start, then at most every 6 weeks in "
+               "its first year, then at most every 3 months for a long-term placement (U1, U4).",
+    reference="Care Planning Regulations 2010 reg 28",
+    sources=(*CLA_SOURCES, "placements", "visits"),
+    query=f"""
+        WITH cla AS ({CLA_AT_D}),
+        placed AS ({PLACEMENT_ON_D}),
+        last_visits AS (
+            SELECT cla.child_id, coalesce(pl.start_date, cla.start_date) AS placed_since,
+                   coalesce(pl.placement_type IN {LONG_TERM_FOSTERING}, false) AS long_term,
+                   (SELECT max(v.visit_date) FROM visits v
+                     WHERE v.child_id = cla.child_id AND v.visit_date BETWEEN coalesce(pl.start_date, cla.start_date) AND :d)
+                   AS last_visit
+            FROM cla LEFT JOIN placed pl USING (child_id)
+        ),
+        due AS (
+            SELECT *, CASE WHEN last_visit IS NULL THEN placed_since + 7
+                           WHEN long_term AND last_visit >= placed_since + INTERVAL '1 year'
+                                THEN CAST(last_visit + INTERVAL '3 months' AS date)
+                           ELSE last_visit + 42 END AS next_due
+            FROM last_visits
+        )
+        SELECT child_id, true AS in_denominator, :d <= next_due AS in_numerator,
+               CASE WHEN last_visit IS NULL THEN 'placed ' || placed_since || ', no visit since; first due ' || next_due
+                    ELSE 'last visited ' || last_visit || ', next due ' || next_due END ||
+               CASE WHEN :d > next_due THEN ' (' || (CAST(:d AS date) - next_due) || ' days overdue)' ELSE '' END AS reason
+        FROM due
+    """,
+)

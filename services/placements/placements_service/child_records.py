@@ -1,0 +1,350 @@
+"""The case system's records about a looked-after child beyond periods of care and placements, each a
+``RecordKind`` (backbone.record_kinds: recorded, corrected against the version last read, withdrawn as
+entered in error): what a partner sends, the rules on the record as it would be stored, and its event.
+
+Every rule raises InputError naming the field and the reason, before anything is stored.
+"""
+
+from datetime import date
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+from pydantic import Field
+
+from backbone.clock import not_in_future
+from backbone.codes import code_list
+from backbone.corrections import Change
+from backbone.errors import InputError
+from backbone.record_kinds import RecordKind
+from backbone.requests import StrictBody
+
+from placements_service import domain
+from placements_service.records import (Adoption, CarePeriod, ChildFile, Conviction, LegalStatusChange, MissingEpisode,
+                                        Review, SocialWorkerAllocation, Visit)
+
+OpaqueId = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # e.g. a social worker's id: never a name
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10  # England and Wales
+
+
+def _dates_not_in_future(fields: dict) -> None:
+    for name, value in fields.items():
+        if isinstance(value, date):
+            not_in_future(name, value)
+
+
+def _known_child(file: ChildFile) -> list[CarePeriod]:
+    periods = file.current_periods()
+    if not periods:
+        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
+    return periods
+
+
+def _looked_after_on(file: ChildFile, day: date, field: str) -> CarePeriod:
+    """The period of care the child was in on ``day`` (the day they left included: a review or a visit on
+    the last day still happened while looked after)."""
+    period = next((p for p in _known_child(file) if p.start_date <= day and (p.end_date is None or day <= p.end_date)), None)
+    if period is None:
+        raise InputError(field, f"the child was not looked after on {day}")
+    return period
+
+
+def _one_per_day(others: list, field: str, day: date, noun: str, id_field: str) -> None:
+    same = next((o for o in others if getattr(o, field) == day), None)
+    if same:
+        raise InputError(field, f"{noun} {getattr(same, id_field)} is already recorded on {day}")
+
+
+# ---- Missing and away-from-placement episodes, and return home interviews (903 missing table) ----
+
+MissingKind = code_list(domain.MISSING_EPISODE_RECORDED, "kind")
+
+
+class MissingEpisodeRecorded(StrictBody):
+    """903 missing table: M missing, A away without authorisation; end_date null while still missing."""
+    kind: MissingKind
+    start_date: date
+    end_date: date | None = None
+    rhi_offered_date: date | None = None  # return home interview offered
+    rhi_held_date: date | None = None
+
+
+class MissingEpisodeCorrection(Change):
+    kind: MissingKind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    rhi_offered_date: date | None = None
+    rhi_held_date: date | None = None
+
+
+def check_missing_episode(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """It starts while the child is looked after, ends on or after its start, overlaps none of their other
+    episodes (the clashing one is named), and its interview is offered after the return and held after the offer."""
+    _dates_not_in_future(fields)
+    start, end = fields["start_date"], fields["end_date"]
+    if not any(p.start_date <= start and (p.end_date is None or start < p.end_date) for p in _known_child(file)):
+        raise InputError("start_date", f"the child was not looked after on {start}")
+    if end is not None and end < start:
+        raise InputError("end_date", f"{end} is before the episode started ({start})")
+    if fields["rhi_offered_date"] is not None and (end is None or fields["rhi_offered_date"] < end):
+        raise InputError("rhi_offered_date", "a return home interview is offered after the child returned (end_date)")
+    if fields["rhi_held_date"] is not None and (fields["rhi_offered_date"] is None
+                                                or fields["rhi_held_date"] < fields["rhi_offered_date"]):
+        raise InputError("rhi_held_date", "a return home interview is held on or after the day it was offered")
+    clash = domain.clash(start, end, MISSING_EPISODES.current(file, other_than), ends_inclusive=False)
+    if clash:
+        raise InputError("start_date", f"overlaps missing episode {clash.episode_id} "
+                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+
+
+MISSING_EPISODES = RecordKind(
+    name="missing-episode", path="missing-episodes", row=MissingEpisode, event_type=domain.MISSING_EPISODE_RECORDED,
+    new=MissingEpisodeRecorded, correction=MissingEpisodeCorrection, check=check_missing_episode,
+    effective=lambda e: e.end_date or e.start_date, required=frozenset({"kind", "start_date"}),
+    describe="A looked-after child went missing (M) or was away without authorisation (A) (903 missing table); "
+             "the return and its return home interview are added by a correction.",
+)
+
+
+# ---- Social worker allocations (903 social worker episodes) ----
+
+class SocialWorkerAllocated(StrictBody):
+    """A social worker allocated from start_date (the one allocated before hands over that day). With an end
+    date: an allocation recorded late, slotted into the child's history."""
+    worker_id: str = OpaqueId
+    start_date: date
+    end_date: date | None = None
+
+
+class SocialWorkerCorrection(Change):
+    worker_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+def check_social_worker_allocation(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """Dated, and clear of the child's other allocations (the clashing one is named)."""
+    _known_child(file)
+    _dates_not_in_future(fields)
+    start, end = fields["start_date"], fields["end_date"]
+    if end is not None and end < start:
+        raise InputError("end_date", f"{end} is before the allocation started ({start})")
+    clash = domain.clash(start, end, SOCIAL_WORKERS.current(file, other_than), ends_inclusive=False)
+    if clash:
+        raise InputError("start_date", f"overlaps social worker allocation {clash.allocation_id} "
+                                       f"({clash.start_date} to {clash.end_date or 'now'})")
+
+
+def social_worker_replaced(file: ChildFile, fields: dict) -> SocialWorkerAllocation | None:
+    """The open allocation a new open one takes over from (it ends on the new start date), if any."""
+    _known_child(file)
+    if fields["end_date"] is not None:
+        return None
+    current = next((a for a in SOCIAL_WORKERS.current(file) if a.end_date is None), None)
+    if current and fields["start_date"] <= current.start_date:
+        raise InputError("start_date", f"{fields['start_date']} is not after the current allocation started "
+                                       f"({current.start_date})")
+    return current
+
+
+SOCIAL_WORKERS = RecordKind(
+    name="social-worker-allocation", path="social-worker-allocations", row=SocialWorkerAllocation,
+    event_type=domain.SOCIAL_WORKER_ALLOCATED, new=SocialWorkerAllocated, correction=SocialWorkerCorrection,
+    check=check_social_worker_allocation, effective=lambda a: a.end_date or a.start_date,
+    required=frozenset({"worker_id", "start_date"}), record_command="allocate-social-worker",
+    replaces=social_worker_replaced,
+    describe="A social worker was allocated (the one before hands over that day); with an end date, one recorded late.",
+)
+
+
+# ---- Legal status changes within a period of care (903 LS, RNE L) ----
+
+LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
+
+
+class LegalStatusChanged(StrictBody):
+    """The child's legal status changed on start_date, within the period of care (903 RNE L); the period's own
+    legal status holds from its start until the first change."""
+    care_period_id: str = OpaqueId
+    start_date: date
+    legal_status: LegalStatus
+
+
+class LegalStatusCorrection(Change):
+    start_date: date | None = None
+    legal_status: LegalStatus | None = None
+
+
+def check_legal_status_change(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """Inside its period of care, after the day it started (the period's legal status is the first), and
+    the only change of that period on its day."""
+    _known_child(file)
+    _dates_not_in_future(fields)
+    period = file.period(fields["care_period_id"])
+    if period is None or period.withdrawn:
+        raise InputError("care_period_id", "no such period of care for this child")
+    day = fields["start_date"]
+    if day <= period.start_date or (period.end_date and day >= period.end_date):
+        raise InputError("start_date", f"{day} is not inside period {period.care_period_id} ({period.start_date} to "
+                                       f"{period.end_date or 'now'}): the period's own legal status holds from its start")
+    others = [c for c in LEGAL_STATUSES.current(file, other_than) if c.care_period_id == period.care_period_id]
+    _one_per_day(others, "start_date", day, "legal status change", "change_id")
+
+
+LEGAL_STATUSES = RecordKind(
+    name="legal-status-change", path="legal-status-changes", row=LegalStatusChange,
+    event_type=domain.LEGAL_STATUS_CHANGED, new=LegalStatusChanged, correction=LegalStatusCorrection,
+    check=check_legal_status_change, effective=lambda c: c.start_date,
+    required=frozenset({"start_date", "legal_status"}),
+    describe="The child's legal status changed within a period of care (903 LS codes; V3/V4: short breaks).",
+)
+
+
+# ---- Looked-after reviews (903 REVIEWS) ----
+
+Participation = code_list(domain.REVIEW_HELD, "participation")
+
+
+class ReviewHeld(StrictBody):
+    review_date: date
+    participation: Participation | None = None  # 903 REVIEW_CODE: how the child took part
+
+
+class ReviewCorrection(Change):
+    review_date: date | None = None
+    participation: Participation | None = None
+
+
+def check_review(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """Held while the child was looked after, one a day."""
+    _dates_not_in_future(fields)
+    _looked_after_on(file, fields["review_date"], "review_date")
+    _one_per_day(REVIEWS.current(file, other_than), "review_date", fields["review_date"], "review", "review_id")
+
+
+REVIEWS = RecordKind(
+    name="review", path="reviews", row=Review, event_type=domain.REVIEW_HELD, new=ReviewHeld,
+    correction=ReviewCorrection, check=check_review, effective=lambda r: r.review_date,
+    required=frozenset({"review_date"}), order_by="review_date",
+    describe="A looked-after review was held (903 REVIEWS; Care Planning Regulations 2010 reg 33).",
+)
+
+
+# ---- Statutory visits ----
+
+class VisitMade(StrictBody):
+    visit_date: date
+    seen_alone: bool | None = None
+
+
+class VisitCorrection(Change):
+    visit_date: date | None = None
+    seen_alone: bool | None = None
+
+
+def check_visit(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """Made while the child was looked after, one a day."""
+    _dates_not_in_future(fields)
+    _looked_after_on(file, fields["visit_date"], "visit_date")
+    _one_per_day(VISITS.current(file, other_than), "visit_date", fields["visit_date"], "visit", "visit_id")
+
+
+VISITS = RecordKind(
+    name="visit", path="visits", row=Visit, event_type=domain.VISIT_MADE, new=VisitMade, correction=VisitCorrection,
+    check=check_visit, effective=lambda v: v.visit_date, required=frozenset({"visit_date"}), order_by="visit_date",
+    describe="The child's social worker visited them (Care Planning Regulations 2010 reg 28).",
+)
+
+
+# ---- Convictions and youth cautions (903 OC2 CONVICTED) ----
+
+Outcome = code_list(domain.CONVICTION_RECORDED, "outcome")
+
+
+class ConvictionRecorded(StrictBody):
+    """A conviction or youth caution: its date and kind, never the offence."""
+    outcome_date: date
+    outcome: Outcome
+
+
+class ConvictionCorrection(Change):
+    outcome_date: date | None = None
+    outcome: Outcome | None = None
+
+
+def check_conviction(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """Dated, and at an age the child could be convicted or cautioned (10 or over)."""
+    _known_child(file)
+    _dates_not_in_future(fields)
+    day = fields["outcome_date"]
+    if day < file.child.date_of_birth + relativedelta(years=AGE_OF_CRIMINAL_RESPONSIBILITY):
+        raise InputError("outcome_date", f"the child was under {AGE_OF_CRIMINAL_RESPONSIBILITY} on {day} (the age of "
+                                         "criminal responsibility)")
+
+
+CONVICTIONS = RecordKind(
+    name="conviction", path="convictions", row=Conviction, event_type=domain.CONVICTION_RECORDED,
+    new=ConvictionRecorded, correction=ConvictionCorrection, check=check_conviction,
+    effective=lambda c: c.outcome_date, required=frozenset({"outcome_date", "outcome"}), order_by="outcome_date",
+    describe="The child was convicted or received a youth caution (903 OC2 CONVICTED): the date, never the offence.",
+)
+
+
+# ---- Adoption milestones (903 placed for adoption and AD1) ----
+
+MILESTONES = ("decision_date", "placement_order_date", "match_date", "placed_date", "adoption_order_date")
+
+
+class AdoptionRecorded(StrictBody):
+    """The adoption plan of a period of care: the milestones known so far; later ones come as corrections."""
+    care_period_id: str = OpaqueId
+    decision_date: date | None = None  # the agency decision that the child should be placed for adoption
+    placement_order_date: date | None = None
+    match_date: date | None = None
+    placed_date: date | None = None  # placed for adoption: moved in with the adopters
+    adoption_order_date: date | None = None
+
+
+class AdoptionCorrection(Change):
+    decision_date: date | None = None
+    placement_order_date: date | None = None
+    match_date: date | None = None
+    placed_date: date | None = None
+    adoption_order_date: date | None = None
+
+
+def check_adoption(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """One per period of care; its milestones fall in that period (the adoption order may end it), and a
+    child moves in after the match and is adopted after moving in."""
+    _known_child(file)
+    _dates_not_in_future(fields)
+    if not any(fields[name] for name in MILESTONES):
+        raise InputError("decision_date", f"record at least one milestone ({', '.join(MILESTONES)})")
+    period = file.period(fields["care_period_id"])
+    if period is None or period.withdrawn:
+        raise InputError("care_period_id", "no such period of care for this child")
+    for other in ADOPTIONS.current(file, other_than):
+        if other.care_period_id == period.care_period_id:
+            raise InputError("care_period_id", f"adoption {other.adoption_id} is already recorded for this period: "
+                                               "correct it instead")
+    for name in MILESTONES:
+        day = fields[name]
+        if day and (day < period.start_date or (period.end_date and day > period.end_date)):
+            raise InputError(name, f"{day} is outside period {period.care_period_id} ({period.start_date} to "
+                                   f"{period.end_date or 'now'})")
+    for earlier, later in (("match_date", "placed_date"), ("placed_date", "adoption_order_date")):
+        if fields[earlier] and fields[later] and fields[later] < fields[earlier]:
+            raise InputError(later, f"{fields[later]} is before the {earlier.removesuffix('_date')} ({fields[earlier]})")
+
+
+def _latest_milestone(adoption: Adoption) -> date:
+    return max(getattr(adoption, name) for name in MILESTONES if getattr(adoption, name))
+
+
+ADOPTIONS = RecordKind(
+    name="adoption", path="adoptions", row=Adoption, event_type=domain.ADOPTION_RECORDED, new=AdoptionRecorded,
+    correction=AdoptionCorrection, check=check_adoption, effective=_latest_milestone, order_by="care_period_id",
+    describe="A child's adoption milestones in a period of care: decision to place, placement order, match, "
+             "placed for adoption, adoption order. Add each later milestone by a correction.",
+)
+
+KINDS = [MISSING_EPISODES, SOCIAL_WORKERS, LEGAL_STATUSES, REVIEWS, VISITS, CONVICTIONS, ADOPTIONS]
