@@ -528,3 +528,15 @@ async def test_adoption_a1_counts_to_the_adoptive_placement_or_the_foster_carer_
     # A2: a 153, f 0: mean 76.5; only f within 121 days; n has no order or match (reported separately).
     a2 = await facts.kpi("adoption_a2_days")
     assert (a2.value, a2.numerator, a2.denominator, a2.reported_separately) == (76.5, 1, 2, 1)
+
+
+async def test_a_child_who_left_and_came_back_counts_every_placement_in_the_window_and_the_one_from_d(facts):
+    first = await facts.care_period("back", "2023-01-01", "2024-06-01")
+    await facts.placement("back", "2023-01-01", "2024-06-01", "U6", carer="A", period=first)   # touches the window: 1
+    again = await facts.care_period("back", "2024-09-01")
+    await facts.placement("back", "2024-09-01", "2025-03-31", "U6", carer="B", period=again)   # 2; ends on D
+    await facts.placement("back", "2025-03-31", None, "U6", carer="C", period=again,           # 3; the one on D
+                          distance_miles=25.0, outside_boundary=True)
+    assert (await facts.children("placement_stability_3plus"))["back"] == (True, True, "3 placements in the 12 months")
+    in_d, outside, _ = (await facts.children("placed_outside_20_miles"))["back"]
+    assert (in_d, outside) == (True, True)  # the placement that started on D, not the one that ended on it
