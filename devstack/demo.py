@@ -99,6 +99,7 @@ def load(urls: dict[str, str], today: date, children: int = CHILDREN, seed: int 
                                     key=f"demo-{child}-left")
         for adopted in ADOPTED:
             _adopted(case_system, today, **adopted)
+        _foster_households(case_system, today, random.Random(f"{seed}-households"))
         return children
     finally:
         for partner in (case_system, health, virtual_school, leaving_care):
@@ -164,3 +165,20 @@ def _adopted(case_system: Partner, today: date, child: str, age: int, in_care: i
     response.raise_for_status()
     case_system.post_ok(f"/children/{child}/care-periods/{period}/end", {"end_date": adopted, "reason_ceased": "E11"},
                         key=f"demo-{child}-adopted")
+
+
+def _foster_households(case_system: Partner, today: date, rng: random.Random, households: int = 12) -> None:
+    """The council's foster households: most approved years ago, a few in the last year, two de-registered."""
+    categories = ["short_term", "short_term", "long_term", "long_term", "short_breaks", "connected_persons",
+                  "parent_and_child"]
+    for n in range(1, households + 1):
+        household = f"DEMO-HH-{n:02d}"
+        approved = today - timedelta(days=rng.choice([60, 200, 500, 900, 1500, 2500]))
+        case_system.post_ok(f"/foster-households/{household}", {"category": rng.choice(categories),
+                                                                 "approval_date": approved.isoformat()},
+                            key=f"demo-{household}")
+        if n % 6 == 0 and approved < today - timedelta(days=100):
+            response = case_system.http.patch(f"/foster-households/{household}", json={
+                "record_version": 1, "deregistration_date": (today - timedelta(days=rng.randint(10, 90))).isoformat()},
+                headers={"Idempotency-Key": f"demo-{household}-deregistered"})
+            response.raise_for_status()

@@ -363,3 +363,22 @@ def test_adoption_by_the_foster_carer_and_its_milestones_reach_a1_and_a2(people)
     record = case.get(f"/children/{child}", purpose="correction test").json()
     assert record["adoptions"][0]["record_version"] == 2
     assert [p["reason_new_episode"] for p in record["placements"]] == ["S", "P", "T"]
+
+
+def test_a_foster_household_is_approved_deregistered_and_withdrawn_and_reaches_the_kpi(people):
+    case, household = people["case"], f"HH-{uuid.uuid4().hex[:10]}"
+    approved = case.post_ok(f"/foster-households/{household}", {"category": "long_term", "approval_date": ago(400)})
+    assert approved["record_version"] == 1
+    again = case.post(f"/foster-households/{household}", {"category": "short_term", "approval_date": ago(10)})
+    assert again.status_code == 422 and "already recorded" in again.text
+    unknown = case.post(f"/foster-households/HH-{uuid.uuid4().hex[:10]}", {"category": "weekend", "approval_date": ago(10)})
+    assert unknown.status_code == 422 and "category" in unknown.text
+    expected = f"approved {ago(400)}"
+    assert kpi_reason(people, "foster_households", household, expected) == expected
+    early = patch(case, f"/foster-households/{household}", {"record_version": 1, "deregistration_date": ago(401)})
+    assert early.status_code == 422 and "deregistration_date" in early.text
+    assert patch(case, f"/foster-households/{household}", {"record_version": 1, "deregistration_date": ago(20)}).status_code == 200
+    expected = f"approved {ago(400)}, de-registered {ago(20)}"
+    assert kpi_reason(people, "foster_households", household, expected) == expected
+    assert case.post(f"/foster-households/{household}/withdraw", {"record_version": 2}).status_code == 200
+    assert kpi_reason(people, "foster_households", household, None) is None

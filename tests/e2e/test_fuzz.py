@@ -1,8 +1,9 @@
 """Fuzzing every service's OpenAPI document with schemathesis against the running stack, with authentication
 registered: no server error, and every response (401/403/404/413/422/429 included) documented and
 conforming to its schema. Bounded: FUZZ_EXAMPLES examples per operation, a fixed seed, under the services'
-rate limit. It trips the services' failed-authentication throttles on purpose (its missing-token probes),
-so it runs after every other test that uses the stack (marker `runs_last`). Which checks run, and why
+rate limit. Its missing-token probes must each get a 401, so the test stack's failed-authentication
+throttle is set high (devstack/pytest_plugin.py); it still runs after every other test that uses the stack
+(marker `runs_last`), as its load would slow them. Which checks run, and why
 some are set differently: schemathesis.toml beside this file."""
 
 import os

@@ -10,12 +10,13 @@ from devstack.infra import run_blocking
 from education_service import records as education
 from health_service import records as health
 from leaving_care_service import records as leaving_care
+from placements_service import households
 from placements_service import records as placements
 
 pytestmark = pytest.mark.integration
 
 ROWS = {
-    "placements": [*placements.STORE_ORDER, OutboxRow, IdempotencyRow],
+    "placements": [*placements.STORE_ORDER, households.FosterHousehold, OutboxRow, IdempotencyRow],
     "health": [health.Assessment, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "education": [education.Notification, education.InitialPep, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "leaving_care": [leaving_care.CareLeaverStatus, leaving_care.AdviserAllocation, care_register.KnownPeriod, OutboxRow,

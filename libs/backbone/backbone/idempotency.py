@@ -21,11 +21,14 @@ _PRIOR = "SELECT request_fingerprint, status_code, response FROM idempotency_key
 
 
 async def write_child(request: Request, client: ApiClient, key: str, body: BaseModel, records: Records, command,
-                      child_id: str, action: str, resource: str, purpose: str | None, *args) -> JSONResponse:
+                      child_id: str, action: str, resource: str, purpose: str | None, *args,
+                      about_child: bool = True) -> JSONResponse:
     """A partner's write about one child (backbone.writes): idempotent under
     ``key``, one write at a time per child, the command's changes, its audit row and the answer stored in
     one transaction, and the outbox relay woken once it commits. A twin request with the same key waits for
-    the child's lock and then gets the first one's answer."""
+    the child's lock and then gets the first one's answer. ``about_child`` False: the id is another
+    subject's (e.g. a foster household), written the same way but not logged as a child's record."""
+    audited_child = child_id if about_child else None
     runtime = request.app.state.runtime
     request_fingerprint = fingerprint({"path": request.url.path, "body": body.model_dump(mode="json")})
     changes = Changes()
@@ -38,13 +41,13 @@ async def write_child(request: Request, client: ApiClient, key: str, body: BaseM
                     raise InputError("Idempotency-Key", "this key was already used for a different request", "header")
                 # The replayed answer shows the child's record again: that is an access too.
                 route = getattr(request.scope.get("route"), "path", request.url.path)
-                changes.audit(client.client_id, "write-replayed", route, child_id, purpose)
+                changes.audit(client.client_id, "write-replayed", route, audited_child, purpose)
                 await store(connection, changes, ())
                 return JSONResponse(json.loads(prior["response"]), prior["status_code"],
                                     headers={"Idempotent-Replayed": "true"})
             files = await records.load(connection, [child_id])
             status, answer = command(files[child_id], changes, *args)
-            changes.audit(client.client_id, action, resource, child_id, purpose)
+            changes.audit(client.client_id, action, resource, audited_child, purpose)
             changes.answer(client.client_id, key, request_fingerprint, status, answer)
             await store(connection, changes, records.order)
     except asyncpg.IntegrityConstraintViolationError:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 VALUE = Gauge("cla_kpi_value", "KPI value as of today (percent, count or rate)", ["kpi"])
 NUMERATOR = Gauge("cla_kpi_numerator", "KPI numerator (the count, for count KPIs)", ["kpi"])
 DENOMINATOR = Gauge("cla_kpi_denominator", "KPI denominator (percent and rate KPIs)", ["kpi"])
+TALLY = Gauge("cla_kpi_tally", "A count reported beside a KPI (e.g. approvals in the 12 months)", ["kpi", "tally"])
 SEPARATELY = Gauge("cla_kpi_reported_separately", "Children outside the denominator, reported separately", ["kpi"])
 BREAKDOWN_VALUE = Gauge("cla_kpi_breakdown_value", "KPI value within one group of its breakdown", ["kpi", "breakdown"])
 BREAKDOWN_NUMERATOR = Gauge("cla_kpi_breakdown_numerator", "KPI numerator within one group", ["kpi", "breakdown"])
@@ -64,6 +65,8 @@ class KpiGauges:
         DENOMINATOR.labels(kpi.id).set(_number(kpi.denominator))
         if kpi.reported_separately is not None:
             SEPARATELY.labels(kpi.id).set(kpi.reported_separately)
+        for tally, count in (kpi.tallies or {}).items():
+            TALLY.labels(kpi.id, tally).set(count)
         for group, figure in (kpi.breakdown or {}).items():
             BREAKDOWN_VALUE.labels(kpi.id, group).set(_number(figure.value))
             BREAKDOWN_NUMERATOR.labels(kpi.id, group).set(_number(figure.numerator))

@@ -31,7 +31,8 @@ class Facts:
         self.sessions, self.engine = sessions, engine
 
     async def event(self, kind: str, data: dict) -> None:
-        event = Event(str(uuid.uuid4()), "/test", f"uk.cla.{kind}.v1", data["child_id"], datetime.now(timezone.utc), data)
+        subject = data.get("child_id") or data["household_id"]  # a household's events are about no child
+        event = Event(str(uuid.uuid4()), "/test", f"uk.cla.{kind}.v1", subject, datetime.now(timezone.utc), data)
         async with self.sessions() as session, session.begin():
             await apply_event(session, event)
 
@@ -540,3 +541,22 @@ async def test_a_child_who_left_and_came_back_counts_every_placement_in_the_wind
     assert (await facts.children("placement_stability_3plus"))["back"] == (True, True, "3 placements in the 12 months")
     in_d, outside, _ = (await facts.children("placed_outside_20_miles"))["back"]
     assert (in_d, outside) == (True, True)  # the placement that started on D, not the one that ended on it
+
+
+async def test_foster_households_count_those_approved_on_d_by_category_with_the_years_approvals_and_deregistrations(facts):
+    async def household(household_id, category, approved, deregistered=None):
+        await facts.event("placements.foster-household-recorded", {
+            "household_id": household_id, "category": category, "approval_date": approved,
+            "deregistration_date": deregistered, "effective_date": deregistered or approved, "record_version": 1})
+
+    await household("h1", "long_term", "2020-01-01")                      # approved on D
+    await household("h2", "short_term", "2024-06-01")                     # approved on D, in the 12 months
+    await household("h3", "short_term", "2019-01-01", "2024-09-01")       # de-registered in the 12 months
+    await household("h4", "short_breaks", "2019-01-01", "2024-03-01")     # de-registered before the window
+    await household("h5", "long_term", "2025-04-02")                      # approved after D
+    await household("h6", "parent_and_child", "2025-03-31", "2025-03-31")  # approved and de-registered on D
+    # On D: h1, h2. In the 12 months: approved h2, h6; de-registered h3, h6.
+    kpi = await facts.kpi("foster_households")
+    assert (kpi.value, kpi.tallies) == (2, {"approved_in_the_12_months": 2, "deregistered_in_the_12_months": 2})
+    # h4 left before the window: not a row at all.
+    assert {group: f.value for group, f in kpi.breakdown.items()} == {"long term": 1, "short term": 1, "parent and child": 0}

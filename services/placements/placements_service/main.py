@@ -4,7 +4,7 @@ from backbone.bulk import bulk_router
 from backbone.http import create_service_app
 from backbone.runtime import ServiceRuntime
 
-from placements_service import geography
+from placements_service import geography, households
 from placements_service.api import RECORDS, WRITE, router
 from placements_service.commands import COMMANDS
 from placements_service.settings import Settings
@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None):
 
     def configure(app):
         app.include_router(router)
+        app.include_router(households.router)
         app.include_router(bulk_router(COMMANDS, WRITE, "placements", RECORDS))
 
     return create_service_app(runtime, "Placements service", configure)

@@ -12,6 +12,7 @@ The query's columns, in this order:
     reason          text      why, in words a manager can act on ("4 placements in the 12 months")
     <breakdown>     text      only when the KPI declares one: the group the row belongs to
     days            integer   only for a MEAN_DAYS KPI: the row's number of days
+    <tally>         boolean   each of the KPI's ``tallies``
 
 Bind parameters: ``:d`` (the as-of date), ``:window_start`` (D minus 12 months plus a day) and each setting
 named in ``settings``. Calendars are tables the query joins (``calendar_days``: see ../calendars.py).
@@ -52,6 +53,10 @@ class Kpi:
     # denominator: a mix that adds up to 100 %); False: the KPI worked out within the group.
     breakdown_of_total: bool = False
     separately: str | None = None  # what rows outside the denominator are, if the query returns any
+    # Boolean columns the query also returns, each counted over all its rows and reported beside the figure
+    # (e.g. approved_in_the_12_months): flows a stock figure needs, named as they read.
+    tallies: tuple[str, ...] = ()
+    item: str = "children"  # what a row of the query is (a count KPI's figure reads "192 households")
     denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
     reference: str = ""  # where the definition comes from
     position: int = 100  # where it stands in its domain's list (report, dashboards, catalogue); then by id

@@ -34,11 +34,12 @@ class KpiValue:
     unit: str
     breakdown: dict[str, Figure] | None = None  # group -> the figure for the rows in that group
     reported_separately: int | None = None  # rows outside the denominator (the KPI's ``separately`` says what)
+    tallies: dict[str, int] | None = None  # each of the KPI's tallies: its rows
 
     def as_json(self) -> dict:
         body = asdict(self)
         body["as_of"] = self.as_of.isoformat()
-        for optional in ("breakdown", "reported_separately"):
+        for optional in ("breakdown", "reported_separately", "tallies"):
             if body[optional] is None:
                 del body[optional]
         return body
@@ -72,6 +73,8 @@ class KpiEngine:
                     count(*) FILTER (WHERE NOT in_denominator) AS separately"""
         if kpi.unit is Unit.MEAN_DAYS:
             counts += ", avg(days) FILTER (WHERE in_denominator) AS mean_days"
+        for tally in kpi.tallies:
+            counts += f", count(*) FILTER (WHERE {tally}) AS {tally}"
         if kpi.breakdown:
             sql = f"""SELECT {kpi.breakdown}, grouping({kpi.breakdown}) = 1 AS total, {counts}
                       FROM ({kpi.query}) rows GROUP BY GROUPING SETS ((), ({kpi.breakdown}))"""
@@ -87,7 +90,8 @@ class KpiEngine:
                          else self.figure(kpi, row.numerator, row.denominator, getattr(row, "mean_days", None))
                          for row in sorted(rows, key=lambda r: str(r[0])) if not row.total}
         return KpiValue(kpi.id, figure.value, figure.numerator, figure.denominator, as_of, kpi.unit.value,
-                        breakdown, total.separately if kpi.separately else None)
+                        breakdown, total.separately if kpi.separately else None,
+                        {tally: getattr(total, tally) for tally in kpi.tallies} or None)
 
     async def children(self, session: AsyncSession, kpi: Kpi, as_of: date) -> list[dict]:
         """The rows behind the figure: one per child (or per item, e.g. a period of care) in the population."""
