@@ -24,6 +24,7 @@ from placements_service.records import CarePeriod, Child, ChildFile, Placement
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
+CategoryOfNeed = code_list(domain.CHILD_ENTERED_CARE, "category_of_need")
 PlacementType = code_list(domain.PLACEMENT_STARTED, "placement_type")
 Provider = code_list(domain.PLACEMENT_STARTED, "provider")
 ReasonNewEpisode = code_list(domain.PLACEMENT_STARTED, "reason_new_episode")
@@ -35,10 +36,20 @@ Postcode = Field(default=None, max_length=8, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-
 Result = tuple[int, dict]  # (HTTP-style status, the record as stored)
 
 
-class CarePeriodStart(StrictBody):
+class ChildDetails(StrictBody):
+    """What the case system knows of the child besides their date of birth (903 header and UASC tables).
+    Kept in this service: none of it is published."""
+    sex: domain.Sex | None = None  # 903 SEX: 1 male, 2 female
+    ethnicity: domain.Ethnicity | None = None  # 903 ETHNIC
+    uasc: bool = False  # an unaccompanied asylum-seeking child
+    uasc_ceased_date: date | None = None  # 903 DUC: the day they ceased to be one
+
+
+class CarePeriodStart(ChildDetails):
     date_of_birth: date
     start_date: date
     legal_status: LegalStatus
+    category_of_need: CategoryOfNeed | None = None  # 903 CIN
 
 
 class CarePeriodEnd(StrictBody):
@@ -80,9 +91,10 @@ class PlacementCorrection(Change):
     reason_place_change: ReasonPlaceChange | None = None
 
 
-class ChildCorrection(Change):
-    """The child's corrected date of birth, against the version of the child's record last read."""
-    date_of_birth: date
+class ChildCorrection(Change, ChildDetails):
+    """The fields of the child's record to correct (those sent, and only those, change), against the version
+    last read: the date of birth, sex, ethnicity, UASC status and the day it ceased."""
+    date_of_birth: date | None = None
 
 
 class CarePeriodCorrection(Change):
@@ -91,6 +103,7 @@ class CarePeriodCorrection(Change):
     end_date: date | None = None
     legal_status: LegalStatus | None = None
     reason_ceased: ReasonCeased | None = None
+    category_of_need: CategoryOfNeed | None = None
 
 
 def _save_period(file: ChildFile, changes: Changes, period: CarePeriod) -> None:
@@ -126,10 +139,16 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
         changes.save(file.child)
     domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
                                    periods=periods)
+    details = body.model_dump(include=set(ChildDetails.model_fields), exclude_unset=True)
     if file.child is None:
-        file.child = Child(file.child_id, body.date_of_birth)
+        domain.check_child_details(body.date_of_birth, {name: None for name in ChildDetails.model_fields} | details)
+        file.child = Child(file.child_id, body.date_of_birth, **details)
         changes.save(file.child)
-    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, None, body.legal_status)
+    for name, value in details.items():
+        if value != getattr(file.child, name):
+            raise InputError(name, "differs from what is recorded for this child: correct it with PATCH /children/{id}")
+    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, None, body.legal_status,
+                        category_of_need=body.category_of_need)
     file.periods.append(period)
     _save_period(file, changes, period)
     return 201, period.as_json()
@@ -274,21 +293,24 @@ def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str,
 
 
 def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> Result:
-    """Correct the child's date of birth, also while they are looked after: every period of care carries it,
-    so each is published again (a new version) and the consumers' ages follow."""
+    """Correct the child's record, the date of birth too while they are looked after: every period of care
+    carries it, so each is then published again (a new version) and the consumers' ages follow."""
     if file.child is None:
         raise InputError("child_id", "unknown child", "path")
     check_current(file.child, body.record_version, "child_id")
-    not_in_future("date_of_birth", body.date_of_birth)
+    fields = corrected_fields(file.child, body, required={"date_of_birth", "uasc"})
+    domain.check_child_details(fields["date_of_birth"], fields)
     periods = file.current_periods()
     if first := min(periods, key=lambda p: p.start_date, default=None):
-        if body.date_of_birth > first.start_date:
+        if fields["date_of_birth"] > first.start_date:
             raise InputError("date_of_birth", f"is after the child entered care ({first.start_date}, period "
                                               f"{first.care_period_id})")
-    file.child.date_of_birth = body.date_of_birth
+    born_again = fields["date_of_birth"] != file.child.date_of_birth
+    for name, value in fields.items():
+        setattr(file.child, name, value)
     next_version(file.child)
     changes.save(file.child)
-    for period in periods:
+    for period in periods if born_again else []:
         next_version(period)
         _save_period(file, changes, period)
     return 200, file.child.as_json()
@@ -300,8 +322,7 @@ def child_record(file: ChildFile) -> dict:
         raise InputError("child_id", "unknown child", "path")
     return {
         "child_id": file.child_id,
-        "date_of_birth": file.child.date_of_birth.isoformat(),
-        "record_version": file.child.record_version,
+        **file.child.as_json(),
         "care_periods": [p.as_json() for p in sorted(file.current_periods(), key=lambda p: p.start_date)],
         "placements": [p.as_json() for p in sorted(file.current_placements(), key=lambda p: p.start_date)],
         **child_records(KINDS, file),

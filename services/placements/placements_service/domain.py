@@ -6,7 +6,7 @@ Each check raises InputError naming the field and the reason, before anything is
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from backbone.clock import not_in_future
 from backbone.corrections import withdrawn_flag
@@ -26,6 +26,24 @@ REVIEW_HELD = "uk.cla.placements.review-held.v1"
 VISIT_MADE = "uk.cla.placements.visit-made.v1"
 CONVICTION_RECORDED = "uk.cla.placements.conviction-recorded.v1"
 ADOPTION_RECORDED = "uk.cla.placements.adoption-recorded.v1"
+
+
+# 903 SEX and ETHNIC: kept in this service, never published (no consumer needs them).
+Sex = Literal["1", "2"]
+Ethnicity = Literal["WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
+                    "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"]
+
+
+def check_child_details(date_of_birth: date, fields: dict) -> None:
+    """The child's record: born by today; a day they ceased to be UASC only for a UASC child, after birth."""
+    not_in_future("date_of_birth", date_of_birth)
+    ceased = fields.get("uasc_ceased_date")
+    if ceased is not None:
+        not_in_future("uasc_ceased_date", ceased)
+        if not fields.get("uasc"):
+            raise InputError("uasc_ceased_date", "only an unaccompanied asylum-seeking child (uasc: true) ceases to be one")
+        if ceased < date_of_birth:
+            raise InputError("uasc_ceased_date", f"{ceased} is before the child's date of birth {date_of_birth}")
 
 
 def check_care_period_start(
@@ -169,6 +187,7 @@ def care_period_event(child: Child, period: CarePeriod) -> tuple[str, dict]:
         "start_date": period.start_date.isoformat(),
         "end_date": period.end_date.isoformat() if period.end_date else None,
         "legal_status": period.legal_status,
+        "category_of_need": period.category_of_need,
         "reason_ceased": period.reason_ceased,
         "effective_date": (period.end_date or period.start_date).isoformat(),
         "record_version": period.record_version,

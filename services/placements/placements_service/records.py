@@ -16,6 +16,10 @@ class Child(Row):
     child_id: str
     date_of_birth: date
     record_version: int = 1
+    sex: str | None = None  # 903 SEX; this, ethnicity and UASC stay in this service (never published)
+    ethnicity: str | None = None  # 903 ETHNIC
+    uasc: bool = False  # an unaccompanied asylum-seeking child
+    uasc_ceased_date: date | None = None  # 903 DUC
 
 
 @dataclasses.dataclass(slots=True)
@@ -32,6 +36,7 @@ class CarePeriod(Row):
     reason_ceased: str | None = None
     record_version: int = 1
     withdrawn: bool = False  # entered in error: kept (its id and versions stay taken), out of every rule and read
+    category_of_need: str | None = None  # 903 CIN (N1-N8)
 
 
 @dataclasses.dataclass(slots=True)

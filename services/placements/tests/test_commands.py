@@ -105,3 +105,29 @@ def test_a_return_home_interview_comes_after_the_return():
     assert (returned["end_date"], returned["record_version"]) == ("2024-02-02", 2)
     with pytest.raises(InputError, match="was not looked after"):
         record(MISSING_EPISODES, file, Changes(), MissingEpisodeRecorded(kind="A", start_date=date(2023, 12, 1)))
+
+
+def test_the_childs_details_are_kept_unpublished_and_corrected_without_republishing_their_periods():
+    from placements_service.commands import ChildCorrection
+
+    file = ChildFile("C1")
+    changes = Changes()
+    commands.enter_care(file, changes, CarePeriodStart(date_of_birth=date(2008, 5, 1), start_date=date(2024, 1, 10),
+                                                       legal_status="C2", category_of_need="N1", sex="1",
+                                                       ethnicity="AOTH", uasc=True))
+    (event,) = [row for row in changes.appended if row.TABLE == "outbox"]
+    assert '"category_of_need": "N1"' in event.data and "AOTH" not in event.data and "uasc" not in event.data
+    # A later period naming a different sex: refused, the child's record is corrected instead.
+    commands.leave_care(file, Changes(), file.periods[0].care_period_id, commands.CarePeriodEnd(end_date=date(2024, 2, 1),
+                                                                                               reason_ceased="E13"))
+    with pytest.raises(InputError, match="correct it with PATCH") as refused:
+        commands.enter_care(file, Changes(), CarePeriodStart(date_of_birth=date(2008, 5, 1), start_date=date(2024, 3, 1),
+                                                             legal_status="C2", sex="2"))
+    assert refused.value.field == "sex"
+    with pytest.raises(InputError, match="only an unaccompanied") as refused:
+        commands.correct_child(file, Changes(), ChildCorrection(record_version=1, uasc=False,
+                                                                uasc_ceased_date=date(2024, 5, 1)))
+    changes = Changes()
+    _, child = commands.correct_child(file, changes, ChildCorrection(record_version=1, uasc_ceased_date=date(2024, 5, 1)))
+    assert (child["uasc"], child["uasc_ceased_date"], child["sex"], child["record_version"]) == (True, "2024-05-01", "1", 2)
+    assert changes.events == 0  # nothing about it is published; the date of birth did not change

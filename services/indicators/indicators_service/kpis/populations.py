@@ -29,6 +29,18 @@ CLA_AT_D = f"""
 # The tables CLA_AT_D reads (a KPI built on it lists them in its sources).
 CLA_SOURCES = ("care_periods", "legal_status_changes")
 
+# Continuously looked after for 12 months at D (the OC2 cohort): looked after on D in a period of care that
+# started on or before the window's first day, not under short breaks on that day nor at any time since.
+OC2_COHORT = f"""
+    SELECT cla.child_id, cla.care_period_id, cla.date_of_birth
+    FROM ({CLA_AT_D}) cla JOIN care_periods cp ON cp.care_period_id = cla.care_period_id
+    WHERE cla.start_date <= :window_start
+      AND {legal_status_on("cp", ":window_start")} NOT IN {SHORT_BREAKS}
+      AND NOT EXISTS (SELECT 1 FROM legal_status_changes ls
+                      WHERE ls.care_period_id = cp.care_period_id AND ls.legal_status IN {SHORT_BREAKS}
+                        AND ls.start_date BETWEEN :window_start AND :d)
+"""
+
 
 # The placement each child looked after on D is in on D (their latest to have started, if records overlap):
 # placement columns as "pl.*"; join it to CLA_AT_D as "cla".

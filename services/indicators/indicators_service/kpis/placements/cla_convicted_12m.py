@@ -1,9 +1,8 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, plural
+from indicators_service.kpis.populations import CLA_SOURCES, OC2_COHORT, plural
 
-# The 903 OC2 cohort as of D: looked after on D and continuously throughout the 12 months to D (the period
-# started on or before the window's first day), not under short breaks, aged 10 or over on D (the age of
-# criminal responsibility).
+# The 903 OC2 cohort as of D (populations.OC2_COHORT), aged 10 or over on D (the age of criminal
+# responsibility).
 KPI = Kpi(
     id="cla_convicted_12m",
     title="Children looked after convicted or cautioned",
@@ -17,10 +16,8 @@ KPI = Kpi(
     reference="SSDA903 OC2 CONVICTED",
     sources=(*CLA_SOURCES, "convictions"),
     query=f"""
-        WITH cla AS ({CLA_AT_D}),
-        cohort AS (
-            SELECT child_id FROM cla
-            WHERE start_date <= :window_start AND date_of_birth <= CAST(:d AS date) - INTERVAL '10 years'
+        WITH cohort AS (
+            SELECT child_id FROM ({OC2_COHORT}) oc2 WHERE date_of_birth <= CAST(:d AS date) - INTERVAL '10 years'
         ),
         outcomes AS (
             SELECT child_id, count(*) FILTER (WHERE outcome = 'conviction') AS convictions,
