@@ -454,13 +454,18 @@ async def test_reviews_are_due_20_working_days_then_3_then_6_months_after_the_on
     await facts.placement("adopt", "2024-10-01", None, "A5", period=adopt)
     await facts.review("adopt", "2024-06-01")  # review 1 of the period, due 29 Jun 2023: late
     await facts.review("adopt", "2024-10-20")  # review 1 since placed for adoption, due 29 Oct: on time
-    # 6 reviews held in the window, 3 on time: 50%.
+    # Short breaks from 2020 until a care order on Mon 3 Jun 2024: the intervals run from then (due Mon 1 Jul).
+    breaks = await facts.care_period("breaks_then_care", "2020-01-01", legal_status="V3")
+    await facts.legal_status("breaks_then_care", breaks, "2024-06-03", "C2")
+    await facts.review("breaks_then_care", "2024-06-20")  # review 1 since 3 Jun: on time
+    # 7 reviews held in the window, 4 on time: 57.1%.
     kpi = await facts.kpi("reviews_on_time")
-    assert (kpi.numerator, kpi.denominator, kpi.value) == (3, 6, 50.0)
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (4, 7, 57.1)
     rows = await facts.rows("reviews_on_time")
     assert ("r", False, "review 2 held 2024-09-02, due 2024-08-31 (2 days late)") in rows
     assert ("old", False, "review 2 held 2024-08-01, due 2024-06-01 (61 days late)") in rows
-    assert ("adopt", True, "review 1 since placed for adoption held 2024-10-20, due 2024-10-29") in rows
+    assert ("adopt", True, "review 1 since 2024-10-01 held 2024-10-20, due 2024-10-29") in rows
+    assert ("breaks_then_care", True, "review 1 since 2024-06-03 held 2024-06-20, due 2024-07-01") in rows
 
 
 async def test_visits_are_due_a_week_into_a_placement_then_every_6_weeks_or_3_months_when_long_term(facts):
@@ -482,13 +487,24 @@ async def test_visits_are_due_a_week_into_a_placement_then_every_6_weeks_or_3_mo
     await facts.placement("moved", "2024-01-01", "2025-03-20", period=p, placement_type="U6")
     await facts.placement("moved", "2025-03-20", period=p, placement_type="U6")
     await facts.visit("moved", "2025-03-10")           # in the last placement: the new one's first due 27 Mar
-    # On time: new, six, long. 3 of 6: 50%.
+    p = await facts.care_period("same_carer", "2024-01-01")
+    await facts.placement("same_carer", "2024-01-01", "2025-02-01", period=p, placement_type="U6", rne="S", carer="X")
+    await facts.placement("same_carer", "2025-02-01", "2025-02-03", period=p, placement_type="T1", rne="P",
+                          carer="respite")
+    await facts.placement("same_carer", "2025-02-03", "2025-03-25", period=p, placement_type="U6", rne="P",
+                          carer="X")  # back with X: P, as the carer differs from the respite one
+    await facts.placement("same_carer", "2025-03-25", period=p, placement_type="U4", rne="U")  # same carer, long-term
+    # The clock runs on with carer X since 2024-01-01 (not from the respite, nor the change to U4), so at the
+    # visit the placement was over a year old and is now long-term: next due 3 months later, 10 Apr.
+    await facts.visit("same_carer", "2025-01-10")
+    # On time: new, six, long, same_carer. 4 of 7: 57.1%.
     kpi = await facts.kpi("visits_on_time")
-    assert (kpi.numerator, kpi.denominator, kpi.value) == (3, 6, 50.0)
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (4, 7, 57.1)
     children = await facts.children("visits_on_time")
     assert children["long"] == (True, True, "last visited 2025-01-15, next due 2025-04-15")
     assert children["short"] == (True, False, "last visited 2025-01-15, next due 2025-02-26 (33 days overdue)")
     assert children["moved"] == (True, False, "placed 2025-03-20, no visit since; first due 2025-03-27 (4 days overdue)")
+    assert children["same_carer"] == (True, True, "last visited 2025-01-10, next due 2025-04-10")
 
 
 async def test_convictions_count_over_the_oc2_cohort_aged_10_and_looked_after_all_year(facts):
@@ -518,7 +534,9 @@ async def test_adoption_a1_counts_to_the_adoptive_placement_or_the_foster_carer_
     # Adopted by their own foster carer: A1 runs to the start of the placement with that carer.
     f = await facts.care_period("f", "2021-01-01", "2024-01-01", reason="E12")
     await facts.placement("f", "2021-01-01", "2021-03-01", "U6", carer="x", period=f)
-    await facts.placement("f", "2021-03-01", "2023-01-01", "U6", carer="z", period=f)
+    await facts.placement("f", "2021-03-01", "2022-08-01", "U6", carer="z", period=f)
+    await facts.placement("f", "2022-08-01", "2022-08-05", "T1", carer="r", period=f)       # respite: not a move
+    await facts.placement("f", "2022-08-05", "2023-01-01", "U6", carer="z", period=f, rne="P")  # back with z
     await facts.placement("f", "2023-01-01", "2024-01-01", "A6", period=f, rne="T")
     await facts.adoption("f", f, placement_order="2022-06-01", match="2022-05-01")      # matched first: 0 days
     n = await facts.care_period("n", "2023-01-01", "2024-02-01", reason="E11")          # no adoptive placement

@@ -347,4 +347,32 @@ ADOPTIONS = RecordKind(
              "placed for adoption, adoption order. Add each later milestone by a correction.",
 )
 
+def check_period_holds(file: ChildFile, care_period_id: str, start: date | None, end: date | None, field: str,
+                       location: str = "body") -> None:
+    """A period of care about to end, be corrected to ``start``..``end`` or be withdrawn (``start`` None) still
+    holds the records that belong to it: its legal status changes and adoption milestones, and the child's
+    reviews, visits and missing episodes, each of which must stay inside one of the child's periods."""
+    def inside(day: date) -> bool:
+        return start is not None and start <= day and (end is None or day <= end)
+
+    for change in LEGAL_STATUSES.current(file):
+        if change.care_period_id == care_period_id and not (inside(change.start_date) and change.start_date != start
+                                                            and change.start_date != end):
+            raise InputError(field, f"legal status change {change.change_id} ({change.start_date}) would fall outside "
+                                    "the period: correct or withdraw it first", location)
+    for adoption in ADOPTIONS.current(file):
+        for name in MILESTONES:
+            day = getattr(adoption, name)
+            if adoption.care_period_id == care_period_id and day and not inside(day):
+                raise InputError(field, f"adoption {adoption.adoption_id} ({name} {day}) would fall outside the period: "
+                                        "correct or withdraw it first", location)
+    others = [p for p in file.current_periods() if p.care_period_id != care_period_id]
+    for kind, day_of in ((REVIEWS, "review_date"), (VISITS, "visit_date"), (MISSING_EPISODES, "start_date")):
+        for record in kind.current(file):
+            day = getattr(record, day_of)
+            if not inside(day) and not any(p.start_date <= day and (p.end_date is None or day <= p.end_date) for p in others):
+                raise InputError(field, f"{kind.name.replace('-', ' ')} {getattr(record, kind.id_field)} ({day}) would "
+                                        "fall outside every period of care: correct or withdraw it first", location)
+
+
 KINDS = [MISSING_EPISODES, SOCIAL_WORKERS, LEGAL_STATUSES, REVIEWS, VISITS, CONVICTIONS, ADOPTIONS]

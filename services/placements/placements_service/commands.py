@@ -6,6 +6,7 @@ changes in one transaction; neither holds a rule of its own."""
 import uuid
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from backbone.bulk import Command
@@ -18,7 +19,7 @@ from backbone.requests import StrictBody
 from backbone.writes import Changes
 
 from placements_service import domain
-from placements_service.child_records import ADOPTIONS, KINDS, LEGAL_STATUSES
+from placements_service.child_records import AGE_OF_CRIMINAL_RESPONSIBILITY, CONVICTIONS, KINDS, check_period_holds
 from placements_service.geography import GEOGRAPHY
 from placements_service.records import CarePeriod, Child, ChildFile, Placement
 
@@ -166,6 +167,7 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
     period = _current_period(file, care_period_id)
     placements = file.current_placements(care_period_id)
     domain.check_care_period_end(period=period, end_date=body.end_date, placements=placements)
+    check_period_holds(file, care_period_id, period.start_date, body.end_date, "end_date")
     for placement in placements:
         if placement.end_date is None:
             placement.end_date = body.end_date
@@ -198,7 +200,8 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
         replaced.end_date = body.start_date
         next_version(replaced)
         _save_placement(changes, replaced)
-    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period)
+    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period, body.carer_id,
+                                    _before(file, period.care_period_id, body.start_date))
     placement = Placement(str(uuid.uuid4()), period.care_period_id, file.child_id, body.start_date, body.end_date,
                           body.placement_type, body.provider, body.carer_id,
                           home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode),
@@ -207,6 +210,12 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
     file.placements.append(placement)
     _save_placement(changes, placement)
     return 201, placement.as_json()
+
+
+def _before(file: ChildFile, care_period_id: str, start_date: date, other_than: str | None = None) -> Placement | None:
+    """The placement of the period just before one starting on ``start_date``."""
+    earlier = [p for p in file.current_placements(care_period_id) if p.start_date < start_date and p.placement_id != other_than]
+    return max(earlier, key=lambda p: p.start_date, default=None)
 
 
 def _current_placement(file: ChildFile, placement_id: str) -> Placement:
@@ -234,7 +243,8 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
     period = file.period(placement.care_period_id)
     others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != placement_id]
     domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
-    domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period)
+    domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period, fields["carer_id"],
+                                    _before(file, period.care_period_id, fields["start_date"], placement_id))
     for name, value in fields.items():
         setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
     _locate(placement)
@@ -260,11 +270,8 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
     domain.check_care_period_record(date_of_birth=file.child.date_of_birth, start_date=fields["start_date"],
                                     end_date=fields["end_date"], reason_ceased=fields["reason_ceased"],
                                     others=others, placements=file.current_placements(care_period_id))
-    for change in LEGAL_STATUSES.current(file):
-        if change.care_period_id == care_period_id and not (
-                fields["start_date"] < change.start_date and (fields["end_date"] is None or change.start_date < fields["end_date"])):
-            raise InputError("start_date" if change.start_date <= fields["start_date"] else "end_date",
-                             f"legal status change {change.change_id} ({change.start_date}) would fall outside the period")
+    check_period_holds(file, care_period_id, fields["start_date"], fields["end_date"],
+                       "end_date" if fields["start_date"] == period.start_date else "start_date")
     for name, value in fields.items():
         setattr(period, name, value)
     next_version(period)
@@ -272,18 +279,11 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
     return 200, period.as_json()
 
 
-def _hanging_off(file: ChildFile, care_period_id: str) -> list[str]:
-    """The records that name this period of care (legal status changes, adoption milestones), in words."""
-    return [f"{kind.name.replace('-', ' ')} {getattr(r, kind.id_field)}" for kind in (LEGAL_STATUSES, ADOPTIONS)
-            for r in kind.current(file) if r.care_period_id == care_period_id]
-
-
 def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: Change) -> Result:
     """Withdraw a period of care recorded in error (withdraw its placements first)."""
     period = file.period(care_period_id)
     check_current(period, body.record_version, "care_period_id")
-    if attached := _hanging_off(file, care_period_id):
-        raise InputError("care_period_id", f"{attached[0]} is recorded in this period: withdraw it first", "path")
+    check_period_holds(file, care_period_id, None, None, "care_period_id", "path")
     if placements := file.current_placements(care_period_id):
         raise InputError("care_period_id", f"placement {placements[0].placement_id} is recorded in this period: "
                                            "withdraw its placements first", "path")
@@ -305,6 +305,10 @@ def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> R
         if fields["date_of_birth"] > first.start_date:
             raise InputError("date_of_birth", f"is after the child entered care ({first.start_date}, period "
                                               f"{first.care_period_id})")
+    for conviction in CONVICTIONS.current(file):
+        if conviction.outcome_date < fields["date_of_birth"] + relativedelta(years=AGE_OF_CRIMINAL_RESPONSIBILITY):
+            raise InputError("date_of_birth", f"conviction {conviction.conviction_id} ({conviction.outcome_date}) would be "
+                                              f"before the child was {AGE_OF_CRIMINAL_RESPONSIBILITY}")
     born_again = fields["date_of_birth"] != file.child.date_of_birth
     for name, value in fields.items():
         setattr(file.child, name, value)

@@ -160,15 +160,19 @@ def period_holding(periods: list[CarePeriod], start_date: date, end_date: date) 
     return next((p for p in periods if p.start_date <= start_date and (p.end_date is None or end_date <= p.end_date)), None)
 
 
-def check_reason_new_episode(code: str | None, start_date: date, period: CarePeriod) -> None:
+def check_reason_new_episode(code: str | None, start_date: date, period: CarePeriod, carer_id: str | None,
+                             before: Placement | None) -> None:
     """903 RNE S marks the placement that starts the period of care; every later placement is a move (P/B
-    new carer, T/U same carer)."""
+    new carer, T/U same carer). T/U cannot name a carer other than the placement before's."""
     if code == "S" and start_date != period.start_date:
         raise InputError("reason_new_episode", f"S is for the placement that starts the period of care "
                                                f"({period.start_date}); a later one is P, B, T or U")
     if code not in (None, "S") and start_date == period.start_date:
         raise InputError("reason_new_episode", f"the placement starts the period of care ({period.start_date}): "
                                                "its reason is S")
+    if code in ("T", "U") and before and carer_id and before.carer_id and carer_id != before.carer_id:
+        raise InputError("reason_new_episode", f"{code} means the same carer, but placement {before.placement_id} "
+                                               "before it has a different carer_id")
 
 
 def check_placement_end(*, placement: Placement, end_date: date) -> None:

@@ -99,3 +99,40 @@ def test_a_period_with_a_legal_status_change_is_not_withdrawn_before_it():
                        kinds.LegalStatusChanged(care_period_id=period, start_date=date(2024, 3, 1), legal_status="V3"))
     with pytest.raises(InputError, match=change["change_id"]):
         commands.withdraw_care_period(file, Changes(), period, Change(record_version=1))
+
+
+def test_a_period_ends_or_is_corrected_only_while_it_still_holds_its_records():
+    file, period = looked_after()
+    _, change = record(kinds.LEGAL_STATUSES, file, Changes(),
+                       kinds.LegalStatusChanged(care_period_id=period, start_date=date(2024, 3, 1), legal_status="E1"))
+    with pytest.raises(InputError, match=change["change_id"]):
+        commands.leave_care(file, Changes(), period, commands.CarePeriodEnd(end_date=date(2024, 3, 1), reason_ceased="E13"))
+    _, review = record(kinds.REVIEWS, file, Changes(), kinds.ReviewHeld(review_date=date(2024, 4, 1)))
+    with pytest.raises(InputError, match=review["review_id"]):
+        commands.correct_care_period(file, Changes(), period,
+                                     commands.CarePeriodCorrection(record_version=1, end_date=date(2024, 3, 15),
+                                                                   reason_ceased="E13"))
+    status, _ = commands.leave_care(file, Changes(), period, commands.CarePeriodEnd(end_date=date(2024, 4, 1),
+                                                                                   reason_ceased="E13"))
+    assert status == 200  # the review on the last day is still inside
+
+
+def test_a_corrected_date_of_birth_cannot_put_a_conviction_before_the_age_of_10():
+    file, _ = looked_after(born=date(2012, 5, 1))
+    _, conviction = record(kinds.CONVICTIONS, file, Changes(),
+                           kinds.ConvictionRecorded(outcome_date=date(2023, 1, 1), outcome="conviction"))
+    with pytest.raises(InputError, match=conviction["conviction_id"]):
+        commands.correct_child(file, Changes(), commands.ChildCorrection(record_version=1, date_of_birth=date(2013, 6, 1)))
+
+
+def test_same_carer_reasons_cannot_name_another_carer():
+    file, _ = looked_after()
+    commands.start_placement(file, Changes(), commands.PlacementStart(start_date=date(2024, 1, 10), placement_type="U6",
+                                                                      carer_id="A", reason_new_episode="S"))
+    with pytest.raises(InputError, match="different carer_id") as refused:
+        commands.start_placement(file, Changes(), commands.PlacementStart(start_date=date(2024, 5, 1), placement_type="A6",
+                                                                          carer_id="B", reason_new_episode="T"))
+    assert refused.value.field == "reason_new_episode"
+    status, _ = commands.start_placement(file, Changes(), commands.PlacementStart(
+        start_date=date(2024, 5, 1), placement_type="A6", carer_id="A", reason_new_episode="T"))
+    assert status == 201

@@ -54,10 +54,11 @@ PLACEMENT_ON_D = """
 
 def same_carer(placement: str, window: str) -> str:
     """SQL: whether ``placement`` kept the carer of the child's placement before it (``window``: a named
-    window of the child's placements in order). As the case system recorded it (903 RNE: T/U same carer,
-    S/P/B a new one), or where it did not, from the carer ids."""
-    return (f"coalesce({placement}.reason_new_episode IN ('T', 'U'), "
-            f"{placement}.carer_id IS NOT NULL AND {placement}.carer_id = lag({placement}.carer_id) OVER {window})")
+    window of the child's placements in order): the case system said so (903 RNE T/U), or both carry the
+    same carer id (e.g. the return to the carer after a temporary placement, whose RNE is relative to that
+    temporary one: callers leave temporary placements out of the window)."""
+    return (f"(coalesce({placement}.reason_new_episode IN ('T', 'U'), false) "
+            f"OR coalesce({placement}.carer_id = lag({placement}.carer_id) OVER {window}, false))")
 
 
 def plural(count_sql: str, noun: str) -> str:
@@ -97,6 +98,7 @@ ADOPTED_IN_3_YEARS = f"""
         SELECT p.care_period_id, p.placement_id, p.start_date, p.placement_type,
                CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
         FROM placements p JOIN adopted a ON a.care_period_id = p.care_period_id
+        WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS}  -- respite elsewhere does not end the time with a carer
         WINDOW w AS (PARTITION BY p.care_period_id ORDER BY p.start_date, p.placement_id)
     ),
     runs AS (

@@ -1,10 +1,12 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, PLACEMENT_ON_D
+from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, same_carer
 
 # Care Planning Regulations 2010 reg 28: a visit within a week of the placement's start, then at intervals of
 # at most 6 weeks in its first year; after that, at most 3 months where the placement is long-term fostering
-# (903 PLACE U1, U4), still 6 weeks otherwise. Only visits since the current placement started count (a move
-# needs a new first visit). A child with no placement recorded is counted from the start of their period.
+# (903 PLACE U1, U4), still 6 weeks otherwise. A placement is the time with the same carer: a change of
+# placement type with the same carer (903 RNE T/U) does not start a new one, and temporary placements (T0-T4)
+# are left out (a respite weekend does not restart the clock). Only visits since it started count (a move to
+# a new carer needs a new first visit). A child with no placement recorded is counted from their period's start.
 LONG_TERM_FOSTERING = "('U1', 'U4')"
 
 KPI = Kpi(
@@ -21,14 +23,32 @@ KPI = Kpi(
     sources=(*CLA_SOURCES, "placements", "visits"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
-        placed AS ({PLACEMENT_ON_D}),
+        placed AS (
+            SELECT p.child_id, p.placement_id, p.start_date, p.placement_type,
+                   CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
+            FROM placements p JOIN cla ON cla.child_id = p.child_id AND cla.care_period_id = p.care_period_id
+            WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
+            WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)
+        ),
+        runs AS (
+            SELECT *, sum(new_carer) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS run FROM placed
+        ),
+        latest AS (
+            SELECT DISTINCT ON (child_id) child_id, run, placement_type FROM runs
+            ORDER BY child_id, start_date DESC, placement_id DESC
+        ),
+        with_carer AS (
+            SELECT l.child_id, l.placement_type, min(r.start_date) AS since
+            FROM latest l JOIN runs r ON r.child_id = l.child_id AND r.run = l.run
+            GROUP BY l.child_id, l.placement_type
+        ),
         last_visits AS (
-            SELECT cla.child_id, coalesce(pl.start_date, cla.start_date) AS placed_since,
-                   coalesce(pl.placement_type IN {LONG_TERM_FOSTERING}, false) AS long_term,
+            SELECT cla.child_id, coalesce(c.since, cla.start_date) AS placed_since,
+                   coalesce(c.placement_type IN {LONG_TERM_FOSTERING}, false) AS long_term,
                    (SELECT max(v.visit_date) FROM visits v
-                     WHERE v.child_id = cla.child_id AND v.visit_date BETWEEN coalesce(pl.start_date, cla.start_date) AND :d)
+                     WHERE v.child_id = cla.child_id AND v.visit_date BETWEEN coalesce(c.since, cla.start_date) AND :d)
                    AS last_visit
-            FROM cla LEFT JOIN placed pl USING (child_id)
+            FROM cla LEFT JOIN with_carer c USING (child_id)
         ),
         due AS (
             SELECT *, CASE WHEN last_visit IS NULL THEN placed_since + 7
