@@ -168,17 +168,21 @@ def _adopted(case_system: Partner, today: date, child: str, age: int, in_care: i
 
 
 def _foster_households(case_system: Partner, today: date, rng: random.Random, households: int = 12) -> None:
-    """The council's foster households: most approved years ago, a few in the last year, two de-registered."""
+    """The council's foster households: most approved years ago, a few in the last year, two de-registered and
+    one moved to long-term fostering."""
     categories = ["short_term", "short_term", "long_term", "long_term", "short_breaks", "connected_persons",
                   "parent_and_child"]
     for n in range(1, households + 1):
         household = f"DEMO-HH-{n:02d}"
         approved = today - timedelta(days=rng.choice([60, 200, 500, 900, 1500, 2500]))
-        case_system.post_ok(f"/foster-households/{household}", {"category": rng.choice(categories),
-                                                                 "approval_date": approved.isoformat()},
-                            key=f"demo-{household}")
+        approval = case_system.post_ok(f"/foster-households/{household}/approvals", {
+            "category": rng.choice(categories), "start_date": approved.isoformat()}, key=f"demo-{household}")
         if n % 6 == 0 and approved < today - timedelta(days=100):
-            response = case_system.http.patch(f"/foster-households/{household}", json={
-                "record_version": 1, "deregistration_date": (today - timedelta(days=rng.randint(10, 90))).isoformat()},
+            response = case_system.http.patch(f"/foster-households/{household}/approvals/{approval['approval_id']}", json={
+                "record_version": 1, "end_date": (today - timedelta(days=rng.randint(10, 90))).isoformat()},
                 headers={"Idempotency-Key": f"demo-{household}-deregistered"})
             response.raise_for_status()
+        elif n == 5 and approved < today - timedelta(days=30):
+            case_system.post_ok(f"/foster-households/{household}/approvals", {
+                "category": "long_term", "start_date": (today - timedelta(days=30)).isoformat()},
+                key=f"demo-{household}-long-term")

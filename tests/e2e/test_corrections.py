@@ -365,20 +365,27 @@ def test_adoption_by_the_foster_carer_and_its_milestones_reach_a1_and_a2(people)
     assert [p["reason_new_episode"] for p in record["placements"]] == ["S", "P", "T"]
 
 
-def test_a_foster_household_is_approved_deregistered_and_withdrawn_and_reaches_the_kpi(people):
+def test_a_foster_households_approvals_change_terms_end_and_are_withdrawn_and_reach_the_kpi(people):
     case, household = people["case"], f"HH-{uuid.uuid4().hex[:10]}"
-    approved = case.post_ok(f"/foster-households/{household}", {"category": "long_term", "approval_date": ago(400)})
-    assert approved["record_version"] == 1
-    again = case.post(f"/foster-households/{household}", {"category": "short_term", "approval_date": ago(10)})
-    assert again.status_code == 422 and "already recorded" in again.text
-    unknown = case.post(f"/foster-households/HH-{uuid.uuid4().hex[:10]}", {"category": "weekend", "approval_date": ago(10)})
+    approvals = f"/foster-households/{household}/approvals"
+    first = case.post_ok(approvals, {"category": "short_term", "start_date": ago(400)})
+    unknown = case.post(approvals, {"category": "weekend", "start_date": ago(10)})
     assert unknown.status_code == 422 and "category" in unknown.text
-    expected = f"approved {ago(400)}"
+    before = case.post(approvals, {"category": "long_term", "start_date": ago(401)})
+    assert before.status_code == 422 and first["approval_id"] in before.text
+    expected = f"short term from {ago(400)}"
     assert kpi_reason(people, "foster_households", household, expected) == expected
-    early = patch(case, f"/foster-households/{household}", {"record_version": 1, "deregistration_date": ago(401)})
-    assert early.status_code == 422 and "deregistration_date" in early.text
-    assert patch(case, f"/foster-households/{household}", {"record_version": 1, "deregistration_date": ago(20)}).status_code == 200
-    expected = f"approved {ago(400)}, de-registered {ago(20)}"
+    # New terms: long term from 100 days ago; the short-term approval ends that day.
+    second = case.post_ok(approvals, {"category": "long_term", "start_date": ago(100)})
+    record = case.get(f"/foster-households/{household}").json()["approvals"]
+    assert [(a["category"], a["end_date"]) for a in record] == [("short_term", ago(100)), ("long_term", None)]
+    expected = f"long term from {ago(100)}"
     assert kpi_reason(people, "foster_households", household, expected) == expected
-    assert case.post(f"/foster-households/{household}/withdraw", {"record_version": 2}).status_code == 200
-    assert kpi_reason(people, "foster_households", household, None) is None
+    early = patch(case, f"{approvals}/{second['approval_id']}", {"record_version": 1, "end_date": ago(101)})
+    assert early.status_code == 422 and "end_date" in early.text
+    assert patch(case, f"{approvals}/{second['approval_id']}", {"record_version": 1, "end_date": ago(20)}).status_code == 200
+    expected = f"long term from {ago(100)} to {ago(20)} (de-registered)"
+    assert kpi_reason(people, "foster_households", household, expected) == expected
+    assert case.post(f"{approvals}/{second['approval_id']}/withdraw", {"record_version": 2}).status_code == 200
+    expected = f"short term from {ago(400)} to {ago(100)} (de-registered)"
+    assert kpi_reason(people, "foster_households", household, expected) == expected

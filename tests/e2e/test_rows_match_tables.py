@@ -16,7 +16,7 @@ from placements_service import records as placements
 pytestmark = pytest.mark.integration
 
 ROWS = {
-    "placements": [*placements.STORE_ORDER, households.FosterHousehold, OutboxRow, IdempotencyRow],
+    "placements": [*placements.STORE_ORDER, households.Approval, OutboxRow, IdempotencyRow],
     "health": [health.Assessment, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "education": [education.Notification, education.InitialPep, care_register.KnownPeriod, OutboxRow, IdempotencyRow],
     "leaving_care": [leaving_care.CareLeaverStatus, leaving_care.AdviserAllocation, care_register.KnownPeriod, OutboxRow,

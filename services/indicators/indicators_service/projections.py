@@ -164,13 +164,14 @@ class Adoption(SQLModel, table=True):
     record_version: int
 
 
-class FosterHousehold(SQLModel, table=True):
+class FosterHouseholdApproval(SQLModel, table=True):
     """About a household, not a child (no child_id)."""
-    __tablename__ = "foster_households"
-    household_id: str = Field(primary_key=True)
+    __tablename__ = "foster_household_approvals"
+    approval_id: str = Field(primary_key=True)
+    household_id: str = Field(index=True)
     category: str
-    approval_date: date
-    deregistration_date: date | None = None
+    start_date: date
+    end_date: date | None = None
     record_version: int
 
 
@@ -186,7 +187,7 @@ _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.visit-made.v1": Visit.__table__,
     "uk.cla.placements.conviction-recorded.v1": Conviction.__table__,
     "uk.cla.placements.adoption-recorded.v1": Adoption.__table__,
-    "uk.cla.placements.foster-household-recorded.v1": FosterHousehold.__table__,
+    "uk.cla.placements.foster-household-approval-recorded.v1": FosterHouseholdApproval.__table__,
     "uk.cla.health.initial-health-assessment-completed.v1": InitialHealthAssessment.__table__,
     "uk.cla.education.virtual-school-notified.v1": VirtualSchoolNotification.__table__,
     "uk.cla.education.initial-pep-completed.v1": InitialPep.__table__,
