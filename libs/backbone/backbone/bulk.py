@@ -21,7 +21,7 @@ from backbone.auth import ApiClient, require_scope
 from backbone.errors import Conflict, InputError, NotKnownYet
 from backbone.idempotency import fingerprint
 from backbone.requests import Purpose, StrictBody, _not_a_real_identifier
-from backbone.writes import Changes, Records, lock_children, store
+from backbone.writes import Changes, Records, lock_children, store, tables_read
 
 MAX_RECORDS = 5_000
 CHILDREN_PER_TRANSACTION = 1_000  # bounds how long a batch holds children's locks
@@ -144,7 +144,8 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Rec
         await lock_children(connection, children)
         keys = [item.key for child in children for _, item in by_child[child]]
         priors = {r["key"]: r for r in await connection.fetch(_PRIORS, client.client_id, keys)}
-        files = await records.load(connection, children)
+        files = await records.files(connection, children, tables_read(
+            commands[item.command].handler for child in children for _, item in by_child[child] if item.command in commands))
         batch, results = Changes(), []
         for child in children:
             changes = Changes()

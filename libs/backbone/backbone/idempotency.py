@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from backbone.auth import ApiClient
 from backbone.errors import Conflict, InputError
-from backbone.writes import Changes, Records, lock_children, store
+from backbone.writes import Changes, Records, lock_children, store, tables_read
 
 
 def fingerprint(payload: dict) -> str:
@@ -45,7 +45,7 @@ async def write_child(request: Request, client: ApiClient, key: str, body: BaseM
                 await store(connection, changes, ())
                 return JSONResponse(json.loads(prior["response"]), prior["status_code"],
                                     headers={"Idempotent-Replayed": "true"})
-            files = await records.load(connection, [child_id])
+            files = await records.files(connection, [child_id], tables_read([command]))
             status, answer = command(files[child_id], changes, *args)
             changes.audit(client.client_id, action, resource, audited_child, purpose)
             changes.answer(client.client_id, key, request_fingerprint, status, answer)

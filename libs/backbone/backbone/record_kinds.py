@@ -48,6 +48,8 @@ class RecordKind:
     # A new open record takes over from the open one (it ends on the new start date), e.g. a new social worker.
     replaces: Callable[[object, dict], Row | None] | None = None
     private: tuple[str, ...] = ()  # columns kept in the service, never published
+    # The other tables of the child's file its rules read (its own is added); None: the whole file.
+    reads: tuple[type[Row], ...] | None = None
     order_by: str = "start_date"  # the child's record lists them in this order
 
     @property
@@ -57,6 +59,12 @@ class RecordKind:
     @property
     def resource(self) -> str:  # the audit log's name for it
         return self.name.replace("-", "_")
+
+    def command(self, handler) -> functools.partial:
+        """``handler`` (record, correct or withdraw) for this kind, marked with the tables it reads."""
+        command = functools.partial(handler, self)
+        command.reads = None if self.reads is None else (*self.reads, self.row)
+        return command
 
     def find(self, file, record_id: str) -> Row | None:
         return next((r for r in file.rows(self.row) if getattr(r, self.id_field) == record_id), None)
@@ -118,11 +126,9 @@ def bulk_commands(kinds: list[RecordKind]) -> dict[str, Command]:
     """Each kind's three commands under the names a bulk record asks for."""
     commands = {}
     for kind in kinds:
-        commands[kind.record_command or kind.name] = Command(functools.partial(record, kind), None, kind.new, kind.resource)
-        commands[f"correct-{kind.name}"] = Command(functools.partial(correct, kind), kind.id_field, kind.correction,
-                                                   kind.resource)
-        commands[f"withdraw-{kind.name}"] = Command(functools.partial(withdraw, kind), kind.id_field, Change,
-                                                    kind.resource)
+        commands[kind.record_command or kind.name] = Command(kind.command(record), None, kind.new, kind.resource)
+        commands[f"correct-{kind.name}"] = Command(kind.command(correct), kind.id_field, kind.correction, kind.resource)
+        commands[f"withdraw-{kind.name}"] = Command(kind.command(withdraw), kind.id_field, Change, kind.resource)
     return commands
 
 
@@ -145,17 +151,17 @@ def _add_routes(router: APIRouter, kind: RecordKind, records: Records, scope: st
 
     async def add(child_id: ChildId, body: new, request: Request, idempotency_key: IdempotencyKey,  # type: ignore[valid-type]
                   purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, functools.partial(record, kind),
+        return await write_child(request, client, idempotency_key, body, records, kind.command(record),
                                  child_id, "write", kind.resource, purpose, body)
 
     async def amend(child_id: ChildId, record_id: RecordId, body: correction, request: Request,  # type: ignore[valid-type]
                     idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, functools.partial(correct, kind),
+        return await write_child(request, client, idempotency_key, body, records, kind.command(correct),
                                  child_id, "correct", kind.resource, purpose, record_id, body)
 
     async def remove(child_id: ChildId, record_id: RecordId, body: Change, request: Request,
                      idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, functools.partial(withdraw, kind),
+        return await write_child(request, client, idempotency_key, body, records, kind.command(withdraw),
                                  child_id, "withdraw", kind.resource, purpose, record_id, body)
 
     base, noun = f"/children/{{child_id}}/{kind.path}", kind.name.replace("-", " ")

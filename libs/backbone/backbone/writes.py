@@ -223,10 +223,38 @@ def pool_url(database_url: str) -> str:
     return f"{scheme.split('+')[0]}://{rest}"
 
 
+def reads(*tables: type[Row]):
+    """Mark a command with the tables of the child's file its rules read: a write loads only those (a file
+    refuses to give rows it did not load, so a table missing from the mark fails loudly, not silently empty).
+    A command without the mark gets the whole file."""
+    def mark(handler):
+        handler.reads = tables
+        return handler
+    return mark
+
+
+def tables_read(handlers: Iterable) -> tuple[type[Row], ...] | None:
+    """The tables these commands read between them; None when one of them needs the whole file."""
+    found: set[type[Row]] = set()
+    for handler in handlers:
+        tables = getattr(handler, "reads", None)
+        if tables is None:
+            return None
+        found.update(tables)
+    return tuple(found)
+
+
 @dataclasses.dataclass(frozen=True)
 class Records:
-    """How a service keeps its children's records: ``load(connection, child ids) -> {child id: file}``, and
-    the order its tables are stored in."""
+    """How a service keeps its children's records: ``load(connection, child ids[, tables]) -> {child id:
+    file}`` (a service whose commands mark what they read takes the tables), and the order its tables are
+    stored in."""
 
-    load: Callable[[asyncpg.Connection, list[str]], Awaitable[dict]]
+    load: Callable[..., Awaitable[dict]]
     order: tuple[type[Row], ...]
+
+    async def files(self, connection: asyncpg.Connection, child_ids: list[str],
+                    tables: tuple[type[Row], ...] | None = None) -> dict:
+        if tables is None:
+            return await self.load(connection, child_ids)
+        return await self.load(connection, child_ids, tables)

@@ -19,11 +19,12 @@ from backbone.record_kinds import RecordKind
 from backbone.requests import StrictBody
 
 from placements_service import domain
-from placements_service.records import (Adoption, CarePeriod, ChildFile, Conviction, LegalStatusChange, MissingEpisode,
-                                        Review, SocialWorkerAllocation, Visit)
+from placements_service.records import (Adoption, CarePeriod, Child, ChildFile, Conviction, LegalStatusChange,
+                                        MissingEpisode, Review, SocialWorkerAllocation, Visit)
 
 OpaqueId = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # e.g. a social worker's id: never a name
 AGE_OF_CRIMINAL_RESPONSIBILITY = 10  # England and Wales
+PERIODS = (Child, CarePeriod)  # what every kind's rules read besides its own records
 
 
 def _dates_not_in_future(fields: dict) -> None:
@@ -97,6 +98,7 @@ def check_missing_episode(file: ChildFile, fields: dict, other_than: str | None)
 
 
 MISSING_EPISODES = RecordKind(
+    reads=PERIODS,
     name="missing-episode", path="missing-episodes", row=MissingEpisode, event_type=domain.MISSING_EPISODE_RECORDED,
     new=MissingEpisodeRecorded, correction=MissingEpisodeCorrection, check=check_missing_episode,
     effective=lambda e: e.end_date or e.start_date, required=frozenset({"kind", "start_date"}),
@@ -147,6 +149,7 @@ def social_worker_replaced(file: ChildFile, fields: dict) -> SocialWorkerAllocat
 
 
 SOCIAL_WORKERS = RecordKind(
+    reads=PERIODS,
     name="social-worker-allocation", path="social-worker-allocations", row=SocialWorkerAllocation,
     event_type=domain.SOCIAL_WORKER_ALLOCATED, new=SocialWorkerAllocated, correction=SocialWorkerCorrection,
     check=check_social_worker_allocation, effective=lambda a: a.end_date or a.start_date,
@@ -191,6 +194,7 @@ def check_legal_status_change(file: ChildFile, fields: dict, other_than: str | N
 
 
 LEGAL_STATUSES = RecordKind(
+    reads=PERIODS,
     name="legal-status-change", path="legal-status-changes", row=LegalStatusChange,
     event_type=domain.LEGAL_STATUS_CHANGED, new=LegalStatusChanged, correction=LegalStatusCorrection,
     check=check_legal_status_change, effective=lambda c: c.start_date,
@@ -222,6 +226,7 @@ def check_review(file: ChildFile, fields: dict, other_than: str | None) -> None:
 
 
 REVIEWS = RecordKind(
+    reads=PERIODS,
     name="review", path="reviews", row=Review, event_type=domain.REVIEW_HELD, new=ReviewHeld,
     correction=ReviewCorrection, check=check_review, effective=lambda r: r.review_date,
     required=frozenset({"review_date"}), order_by="review_date",
@@ -249,6 +254,7 @@ def check_visit(file: ChildFile, fields: dict, other_than: str | None) -> None:
 
 
 VISITS = RecordKind(
+    reads=PERIODS,
     name="visit", path="visits", row=Visit, event_type=domain.VISIT_MADE, new=VisitMade, correction=VisitCorrection,
     check=check_visit, effective=lambda v: v.visit_date, required=frozenset({"visit_date"}), order_by="visit_date",
     describe="The child's social worker visited them (Care Planning Regulations 2010 reg 28).",
@@ -282,6 +288,7 @@ def check_conviction(file: ChildFile, fields: dict, other_than: str | None) -> N
 
 
 CONVICTIONS = RecordKind(
+    reads=PERIODS,
     name="conviction", path="convictions", row=Conviction, event_type=domain.CONVICTION_RECORDED,
     new=ConvictionRecorded, correction=ConvictionCorrection, check=check_conviction,
     effective=lambda c: c.outcome_date, required=frozenset({"outcome_date", "outcome"}), order_by="outcome_date",
@@ -341,6 +348,7 @@ def _latest_milestone(adoption: Adoption) -> date:
 
 
 ADOPTIONS = RecordKind(
+    reads=PERIODS,
     name="adoption", path="adoptions", row=Adoption, event_type=domain.ADOPTION_RECORDED, new=AdoptionRecorded,
     correction=AdoptionCorrection, check=check_adoption, effective=_latest_milestone, order_by="care_period_id",
     describe="A child's adoption milestones in a period of care: decision to place, placement order, match, "

@@ -16,12 +16,12 @@ from backbone.corrections import Change, check_current, corrected_fields, next_v
 from backbone.errors import InputError
 from backbone.record_kinds import bulk_commands, child_records
 from backbone.requests import StrictBody
-from backbone.writes import Changes
+from backbone.writes import Changes, reads
 
 from placements_service import domain
 from placements_service.child_records import AGE_OF_CRIMINAL_RESPONSIBILITY, CONVICTIONS, KINDS, check_period_holds
 from placements_service.geography import GEOGRAPHY
-from placements_service.records import CarePeriod, Child, ChildFile, Placement
+from placements_service.records import CarePeriod, Child, ChildFile, Conviction, Placement
 
 LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
@@ -130,6 +130,7 @@ def _save_placement(changes: Changes, placement: Placement) -> dict:
     return placement.as_json()
 
 
+@reads(Child, CarePeriod)
 def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Result:
     """A child became looked after."""
     periods = file.current_periods()
@@ -179,6 +180,7 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
     return 200, period.as_json()
 
 
+@reads(CarePeriod, Placement)
 def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> Result:
     """A child moved to a new placement (a new carer): the placement they were in ends on the same date. With
     an end date, a placement recorded late: it slots into the child's history if it overlaps nothing."""
@@ -225,6 +227,7 @@ def _current_placement(file: ChildFile, placement_id: str) -> Placement:
     return placement
 
 
+@reads(CarePeriod, Placement)
 def end_placement(file: ChildFile, changes: Changes, placement_id: str, body: PlacementEnd) -> Result:
     placement = _current_placement(file, placement_id)
     domain.check_placement_end(placement=placement, end_date=body.end_date)
@@ -235,6 +238,7 @@ def end_placement(file: ChildFile, changes: Changes, placement_id: str, body: Pl
     return 200, placement.as_json()
 
 
+@reads(CarePeriod, Placement)
 def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body: PlacementCorrection) -> Result:
     """Correct a placement (any field, its dates included), against the version last read."""
     placement = file.placement(placement_id)
@@ -253,6 +257,7 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
     return 200, placement.as_json()
 
 
+@reads(CarePeriod, Placement)
 def withdraw_placement(file: ChildFile, changes: Changes, placement_id: str, body: Change) -> Result:
     """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
     return withdraw_record(file.placement(placement_id), body.record_version, "placement_id",
@@ -292,6 +297,7 @@ def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str,
     return 200, period.as_json()
 
 
+@reads(CarePeriod, Conviction)
 def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> Result:
     """Correct the child's record, the date of birth too while they are looked after: every period of care
     carries it, so each is then published again (a new version) and the consumers' ages follow."""
@@ -333,7 +339,8 @@ def child_record(file: ChildFile) -> dict:
     }
 
 
-# What a bulk record may ask for (backbone.bulk): each single request's command, by name.
+# What a bulk record may ask for (backbone.bulk): each single request's command, by name. Leaving care and
+# correcting or withdrawing a period read the whole file (every record must stay inside a period).
 COMMANDS = {
     "correct-child": Command(correct_child, None, ChildCorrection, "child"),
     "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),

@@ -179,19 +179,30 @@ STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode, SocialWorkerAllocat
 
 @dataclasses.dataclass(slots=True)
 class ChildFile:
-    """One child's records, withdrawn ones included (the rules leave them out; their ids stay taken)."""
+    """One child's records, withdrawn ones included (the rules leave them out; their ids stay taken). A write
+    loads only the tables its command reads (backbone.writes.reads): asking for another is a bug, and fails."""
 
     child_id: str
     child: Child | None = None
-    periods: list[CarePeriod] = dataclasses.field(default_factory=list)
-    placements: list[Placement] = dataclasses.field(default_factory=list)
-    others: dict[type[Row], list[Row]] = dataclasses.field(default_factory=dict)  # each record kind's rows
+    tables: dict[type[Row], list[Row]] = dataclasses.field(
+        default_factory=lambda: {kind: [] for kind in STORE_ORDER if kind is not Child})
 
     def rows(self, kind: type[Row]) -> list[Row]:
-        return self.others.setdefault(kind, [])
+        try:
+            return self.tables[kind]
+        except KeyError:
+            raise LookupError(f"{kind.__name__} rows were not loaded: add the table to the command's reads") from None
 
     def add(self, row: Row) -> None:
         self.rows(type(row)).append(row)
+
+    @property
+    def periods(self) -> list[CarePeriod]:
+        return self.rows(CarePeriod)
+
+    @property
+    def placements(self) -> list[Placement]:
+        return self.rows(Placement)
 
     def current_periods(self) -> list[CarePeriod]:
         return [p for p in self.periods if not p.withdrawn]
@@ -206,16 +217,15 @@ class ChildFile:
         return next((p for p in self.placements if p.placement_id == placement_id), None)
 
 
-async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    """The files of these children (an empty file for a child not recorded yet): one round trip, however many."""
-    files = {child_id: ChildFile(child_id) for child_id in child_ids}
-    found = await children_rows(connection, STORE_ORDER, child_ids)
+async def load(connection: asyncpg.Connection, child_ids: list[str],
+               tables: tuple[type[Row], ...] | None = None) -> dict[str, ChildFile]:
+    """The files of these children (an empty file for a child not recorded yet), with ``tables`` (and the
+    child's own record) or every table: one round trip, however many children."""
+    kinds = tuple(k for k in STORE_ORDER if tables is None or k is Child or k in tables)
+    files = {child_id: ChildFile(child_id, tables={k: [] for k in kinds if k is not Child}) for child_id in child_ids}
+    found = await children_rows(connection, kinds, child_ids)
     for child in found.pop(Child):
         files[child.child_id].child = child
-    for period in found.pop(CarePeriod):
-        files[period.child_id].periods.append(period)
-    for placement in found.pop(Placement):
-        files[placement.child_id].placements.append(placement)
     for rows in found.values():
         for row in rows:
             files[row.child_id].add(row)

@@ -136,3 +136,12 @@ def test_same_carer_reasons_cannot_name_another_carer():
     status, _ = commands.start_placement(file, Changes(), commands.PlacementStart(
         start_date=date(2024, 5, 1), placement_type="A6", carer_id="A", reason_new_episode="T"))
     assert status == 201
+
+
+def test_a_file_loaded_without_a_table_refuses_to_pretend_it_is_empty():
+    from placements_service.records import CarePeriod
+
+    file = ChildFile("C1", tables={CarePeriod: []})  # as a write marked @reads(CarePeriod) loads it
+    with pytest.raises(LookupError, match="Review rows were not loaded"):
+        file.rows(kinds.Review)
+    assert kinds.REVIEWS.command(record).reads == (*kinds.PERIODS, kinds.Review)
