@@ -46,6 +46,9 @@ class ChildDetails(StrictBody):
     uasc_ceased_date: date | None = None  # 903 DUC: the day they ceased to be one
 
 
+CHILD_DETAILS = frozenset(ChildDetails.model_fields)
+
+
 class CarePeriodStart(ChildDetails):
     date_of_birth: date
     start_date: date
@@ -141,9 +144,10 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
         changes.save(file.child)
     domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
                                    periods=periods)
-    details = body.model_dump(include=set(ChildDetails.model_fields), exclude_unset=True)
+    details = {name: getattr(body, name) for name in CHILD_DETAILS & body.model_fields_set}  # those sent
     if file.child is None:
-        domain.check_child_details(body.date_of_birth, {name: None for name in ChildDetails.model_fields} | details)
+        if details:
+            domain.check_child_details(body.date_of_birth, details)
         file.child = Child(file.child_id, body.date_of_birth, **details)
         changes.save(file.child)
     for name, value in details.items():
