@@ -214,8 +214,7 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
                           reason_new_episode=body.reason_new_episode, reason_place_change=body.reason_place_change)
     _locate(placement)
     file.placements.append(placement)
-    _save_placement(changes, placement)
-    return 201, placement.as_json()
+    return 201, _save_placement(changes, placement)
 
 
 def _before(file: ChildFile, care_period_id: str, start_date: date, other_than: str | None = None) -> Placement | None:
@@ -238,8 +237,7 @@ def end_placement(file: ChildFile, changes: Changes, placement_id: str, body: Pl
     placement.end_date = body.end_date
     placement.reason_place_change = body.reason_place_change or placement.reason_place_change
     next_version(placement)
-    _save_placement(changes, placement)
-    return 200, placement.as_json()
+    return 200, _save_placement(changes, placement)
 
 
 @reads(CarePeriod, Placement)
@@ -257,8 +255,7 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
         setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
     _locate(placement)
     next_version(placement)
-    _save_placement(changes, placement)
-    return 200, placement.as_json()
+    return 200, _save_placement(changes, placement)
 
 
 @reads(CarePeriod, Placement)
