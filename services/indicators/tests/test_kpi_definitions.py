@@ -587,5 +587,5 @@ async def test_foster_households_count_those_approved_on_d_by_category_with_the_
     # h4 left before the window: not a row at all; h7's short-term approval ended in it (outside the figure).
     assert {group: f.value for group, f in kpi.breakdown.items()} == {"long term": 2, "short term": 2, "parent and child": 0}
     rows = await facts.rows("foster_households")
-    assert ("h7", True, "short term from 2018-01-01 to 2024-10-01 (new terms)") in rows
-    assert ("h3", True, "short term from 2019-01-01 to 2024-09-01 (de-registered)") in rows
+    assert ("h7", False, "short term from 2018-01-01 to 2024-10-01 (new terms)") in rows
+    assert ("h3", False, "short term from 2019-01-01 to 2024-09-01 (de-registered)") in rows

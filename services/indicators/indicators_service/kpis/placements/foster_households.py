@@ -26,7 +26,8 @@ KPI = Kpi(
             WHERE a.start_date <= :d
             WINDOW w AS (PARTITION BY a.household_id ORDER BY a.start_date)
         )
-        SELECT household_id AS child_id, end_date IS NULL OR end_date > :d AS in_denominator, true AS in_numerator,
+        SELECT household_id AS child_id, end_date IS NULL OR end_date > :d AS in_denominator,
+               end_date IS NULL OR end_date > :d AS in_numerator,
                replace(category, '_', ' ') || ' from ' || start_date ||
                CASE WHEN end_date <= :d THEN ' to ' || end_date ||
                          CASE WHEN next_start = end_date THEN ' (new terms)' ELSE ' (de-registered)' END
