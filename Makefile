@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test unit integration bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
+.PHONY: install tools run reset test lint unit integration bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis py-spy
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis py-spy ruff
 	touch $@
 
 install: $(BIN)/.installed
@@ -36,8 +36,12 @@ reset:
 	rm -rf .devstack/data .devstack/logs .devstack/pids
 
 ## test: unit and integration tests (starts its own PostgreSQL and broker), plus the schema compatibility gate
-test: install tools contracts-check
+## and pyflakes' checks (ruff: undefined names, unused imports)
+test: install tools contracts-check lint
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check --select F --exclude .venv,.devstack --quiet .
 
 unit: install
 	$(BIN)/python -m pytest -q -m "not integration"

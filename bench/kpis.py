@@ -23,7 +23,6 @@ from pathlib import Path
 
 import httpx
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import text
 
 from backbone.clock import today
 from backbone.db import create_engine, session_factory

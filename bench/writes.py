@@ -27,7 +27,7 @@ import psutil
 from backbone.clock import today
 from bench.run import print_machine
 from devstack.broker import KafkaBroker
-from devstack.infra import EmbeddedPostgres, as_role, create_databases, free_port, migrate, run_blocking
+from devstack.infra import EmbeddedPostgres, create_databases, free_port, migrate, run_blocking
 from devstack.partners import DEV_TOKENS, Partner
 from devstack.processes import terminate
 from devstack.services import SERVICES

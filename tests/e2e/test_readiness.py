@@ -59,5 +59,9 @@ def test_readiness_names_the_broker_while_it_is_down_and_is_steady_once_it_is_ba
         assert [s and s[0] for s in samples] == [200] * 25  # no flapping once the broker is back
     finally:
         service.terminate()
-        service.wait(15)
+        try:
+            service.wait(30)
+        except subprocess.TimeoutExpired:  # once, under the full suite's load, a stop took over 15 s just after
+            service.kill()                 # the broker came back; the readiness asserted above is what this tests
+            service.wait(10)
         broker.stop()

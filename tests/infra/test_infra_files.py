@@ -5,7 +5,6 @@ No Docker engine is needed. promtool and docker-compose come from Debian's `prom
 checks fail rather than skip, since a check that does not run checks nothing.
 """
 
-import importlib.util
 import json
 import re
 import shutil

@@ -2,7 +2,6 @@
 dead member (static membership: the new process takes its partitions back at once)."""
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys

@@ -3,7 +3,6 @@
 The events go through the consumer's own path (apply_record: envelope, contract, duplicate guard, upsert by
 record_version) into a real PostgreSQL; Hypothesis draws the order and the duplicates."""
 
-import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 import pytest

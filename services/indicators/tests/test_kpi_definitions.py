@@ -439,7 +439,7 @@ async def test_a_change_recorded_as_the_same_carer_is_not_a_new_placement(facts)
 
 async def test_reviews_are_due_20_working_days_then_3_then_6_months_after_the_one_actually_held(facts):
     # Entered care Wed 1 May 2024; 6 and 27 May are bank holidays, so the 20th working day is Fri 31 May.
-    r = await facts.care_period("r", "2024-05-01")
+    await facts.care_period("r", "2024-05-01")
     await facts.review("r", "2024-05-31")   # review 1, due 31 May: on time
     await facts.review("r", "2024-09-02")   # review 2, due 3 months after 31 May = 31 Aug: 2 days late
     await facts.review("r", "2025-03-01")   # review 3, due 6 months after 2 Sep = 2 Mar 2025: on time

@@ -6,7 +6,6 @@ Every rule raises InputError naming the field and the reason, before anything is
 """
 
 from datetime import date
-from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 from pydantic import Field

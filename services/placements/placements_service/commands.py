@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from backbone.bulk import Command
-from backbone.clock import not_in_future
 from backbone.codes import code_list
 from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw, withdraw_record
 from backbone.errors import InputError
