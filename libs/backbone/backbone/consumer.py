@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.db import Sessions, reachable
 from backbone.events import Event, InvalidEvent, from_kafka_record
+from backbone.kafka import stop_within
 from backbone.tables import DeadLetter, ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ class EventConsumer:
                 await asyncio.sleep(1)
             finally:
                 self.client = None
-                await consumer.stop()
+                await stop_within(consumer, f"consumer {self._group_id}")
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         while True:

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import event_contracts
 from backbone.db import Sessions
 from backbone.events import to_kafka_message, topic_for
+from backbone.kafka import stop_within
 from backbone.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class OutboxRelay:
         return self._producer.client
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        await stop_within(self._producer, "outbox relay")
 
     def wake(self) -> None:
         """Called after a commit that staged events, so they go out now rather than at the next poll."""
