@@ -4,8 +4,9 @@ A missing episode, a review, a visit or a conviction differ only in their fields
 ``RecordKind`` declares those (its table row, what a partner sends, the rules on the record as it would be
 stored, the event), and this module derives the rest: the three commands (record, correct against the
 version last read, withdraw as entered in error), their bulk names and their HTTP routes under
-``/children/{child_id}/<path>``. A kind's event is its row as stored (every column but ``withdrawn`` and the
-private ones), dated by ``effective`` and flagged when withdrawn.
+``/children/{child_id}/<path>``. A kind's event is its row as stored (every column but ``withdrawn``: the
+contract, with no other property allowed, is what keeps anything else off the bus), dated by ``effective``
+and flagged when withdrawn.
 
 The child's file (the service's records.py) keeps each kind's rows: ``file.rows(row_type)`` lists them,
 withdrawn ones included, and ``file.add(row)`` adds one.
@@ -47,7 +48,6 @@ class RecordKind:
     record_command: str | None = None  # the bulk name of "record one", if not ``name``
     # A new open record takes over from the open one (it ends on the new start date), e.g. a new social worker.
     replaces: Callable[[object, dict], Row | None] | None = None
-    private: tuple[str, ...] = ()  # columns kept in the service, never published
     # The other tables of the child's file its rules read (its own is added); None: the whole file.
     reads: tuple[type[Row], ...] | None = None
     order_by: str = "start_date"  # the child's record lists them in this order
@@ -74,7 +74,7 @@ class RecordKind:
         return [r for r in file.rows(self.row) if not r.withdrawn and getattr(r, self.id_field) != other_than]
 
     def event_data(self, row: Row) -> dict:
-        data = self.shown(row)
+        data = row.as_json()
         del data["withdrawn"]
         data["effective_date"] = self.effective(row).isoformat()
         return {**data, **withdrawn_flag(row)}
@@ -83,13 +83,7 @@ class RecordKind:
         """Note the row and its event; the record as the partner reads it back."""
         changes.save(row)
         changes.publish(self.event_type, row.child_id, self.event_data(row))
-        return self.shown(row)
-
-    def shown(self, row: Row) -> dict:
-        answer = row.as_json()
-        for column in self.private:
-            answer.pop(column)
-        return answer
+        return row.as_json()
 
 
 def record(kind: RecordKind, file, changes: Changes, body: BaseModel) -> tuple[int, dict]:
@@ -134,8 +128,8 @@ def bulk_commands(kinds: list[RecordKind]) -> dict[str, Command]:
 
 def child_records(kinds: list[RecordKind], file) -> dict[str, list[dict]]:
     """Each kind's current records of the child, for reading the child's record back."""
-    return {kind.path.replace("-", "_"): [kind.shown(r) for r in sorted(kind.current(file),
-                                                                      key=lambda r: getattr(r, kind.order_by))]
+    return {kind.path.replace("-", "_"): [r.as_json() for r in sorted(kind.current(file),
+                                                                    key=lambda r: getattr(r, kind.order_by))]
             for kind in kinds}
 
 
@@ -148,20 +142,21 @@ def add_routes(router: APIRouter, kinds: list[RecordKind], records: Records, sco
 
 def _add_routes(router: APIRouter, kind: RecordKind, records: Records, scope: str) -> None:
     new, correction = kind.new, kind.correction
+    recording, correcting, withdrawing = kind.command(record), kind.command(correct), kind.command(withdraw)
 
     async def add(child_id: ChildId, body: new, request: Request, idempotency_key: IdempotencyKey,  # type: ignore[valid-type]
                   purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, kind.command(record),
+        return await write_child(request, client, idempotency_key, body, records, recording,
                                  child_id, "write", kind.resource, purpose, body)
 
     async def amend(child_id: ChildId, record_id: RecordId, body: correction, request: Request,  # type: ignore[valid-type]
                     idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, kind.command(correct),
+        return await write_child(request, client, idempotency_key, body, records, correcting,
                                  child_id, "correct", kind.resource, purpose, record_id, body)
 
     async def remove(child_id: ChildId, record_id: RecordId, body: Change, request: Request,
                      idempotency_key: IdempotencyKey, purpose: Purpose = None, client: ApiClient = require_scope(scope)):
-        return await write_child(request, client, idempotency_key, body, records, kind.command(withdraw),
+        return await write_child(request, client, idempotency_key, body, records, withdrawing,
                                  child_id, "withdraw", kind.resource, purpose, record_id, body)
 
     base, noun = f"/children/{{child_id}}/{kind.path}", kind.name.replace("-", " ")
