@@ -61,6 +61,20 @@ def same_carer(placement: str, window: str) -> str:
             f"OR coalesce({placement}.carer_id = lag({placement}.carer_id) OVER {window}, false))")
 
 
+def carer_runs(placements: str) -> str:
+    """SQL: the rows ``placements`` selects (whole rows of the placements table, one period of care per child),
+    each with ``run``, its number among its period's runs of placements with one carer (a placement that kept
+    the carer of the one before it, by same_carer, continues that run), and ``with_carer_since``, the day its
+    run began. Callers leave temporary placements (T0-T4) out where a respite must not break a run."""
+    return f"""
+        SELECT *, min(start_date) OVER (PARTITION BY care_period_id, run) AS with_carer_since
+        FROM (SELECT *, sum(new_carer) OVER (PARTITION BY care_period_id ORDER BY start_date, placement_id) AS run
+              FROM (SELECT p.*, CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
+                    FROM ({placements}) p
+                    WINDOW w AS (PARTITION BY p.care_period_id ORDER BY p.start_date, p.placement_id)) placed) numbered
+    """
+
+
 def plural(count_sql: str, noun: str) -> str:
     """SQL text "1 placement" / "3 placements" for a count expression."""
     return f"({count_sql})::text || CASE WHEN ({count_sql}) = 1 THEN ' {noun}' ELSE ' {noun}s' END"
@@ -83,6 +97,12 @@ CEASED_IN_WINDOW = f"""
 """
 
 
+# The placements of the periods that ended in adoption (ADOPTED_IN_3_YEARS's "adopted"), temporary ones left out.
+_ADOPTED_PLACEMENTS = f"""
+    SELECT p.* FROM placements p JOIN adopted a ON a.care_period_id = p.care_period_id
+    WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS}  -- respite elsewhere does not end the time with a carer
+"""
+
 # Periods of care that ended in adoption (903 REC E11, E12) in the 3 years to D (the Adoption Scorecard's
 # window), with the day each child entered care and the day they moved in with their adoptive family: the
 # start of their last adoptive placement (A3-A6) or, where they were adopted by their own foster carer, the
@@ -94,24 +114,12 @@ ADOPTED_IN_3_YEARS = f"""
         WHERE reason_ceased IN ('E11', 'E12') AND end_date <= :d
           AND end_date > CAST(:d AS date) - INTERVAL '3 years'
     ),
-    placed AS (
-        SELECT p.care_period_id, p.placement_id, p.start_date, p.placement_type,
-               CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
-        FROM placements p JOIN adopted a ON a.care_period_id = p.care_period_id
-        WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS}  -- respite elsewhere does not end the time with a carer
-        WINDOW w AS (PARTITION BY p.care_period_id ORDER BY p.start_date, p.placement_id)
-    ),
-    runs AS (
-        SELECT *, sum(new_carer) OVER (PARTITION BY care_period_id ORDER BY start_date, placement_id) AS run
-        FROM placed
-    ),
+    runs AS ({carer_runs(_ADOPTED_PLACEMENTS)}),
     adoptive AS (
-        SELECT DISTINCT ON (care_period_id) care_period_id, start_date AS placed_on, run
+        SELECT DISTINCT ON (care_period_id) care_period_id, start_date AS placed_on, with_carer_since AS moved_in
         FROM runs WHERE placement_type IN {ADOPTIVE_PLACEMENTS}
         ORDER BY care_period_id, start_date DESC, placement_id DESC
     )
-    SELECT a.child_id, a.care_period_id, a.entered, a.adopted_on, ad.placed_on,
-           (SELECT min(r.start_date) FROM runs r
-             WHERE r.care_period_id = ad.care_period_id AND r.run = ad.run) AS moved_in
+    SELECT a.child_id, a.care_period_id, a.entered, a.adopted_on, ad.placed_on, ad.moved_in
     FROM adopted a LEFT JOIN adoptive ad USING (care_period_id)
 """

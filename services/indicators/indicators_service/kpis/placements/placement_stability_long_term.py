@@ -1,9 +1,16 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, CLA_SOURCES, same_carer
+from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, CLA_SOURCES, carer_runs
 
 # Placements of the current period of care in order; consecutive ones with the same carer are one run (a move
 # to a new carer starts a new run). The run holding the placement open on D says since when the child has
 # lived with that carer.
+
+# The cohort's placements in their current period of care, up to D.
+COHORT_PLACEMENTS = """
+    SELECT p.* FROM placements p JOIN cohort c ON c.child_id = p.child_id AND c.care_period_id = p.care_period_id
+    WHERE p.start_date <= :d
+"""
+
 KPI = Kpi(
     id="placement_stability_long_term",
     title="Long-term placement stability",
@@ -23,21 +30,10 @@ KPI = Kpi(
             WHERE start_date <= CAST(:d AS date) - INTERVAL '30 months'
               AND date_of_birth > CAST(:d AS date) - INTERVAL '16 years'
         ),
-        placed AS (
-            SELECT p.child_id, p.placement_id, p.start_date, p.end_date, p.placement_type,
-                   lag(p.start_date) OVER w AS previous_start,
-                   CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
-            FROM placements p JOIN cohort c ON c.child_id = p.child_id AND c.care_period_id = p.care_period_id
-            WHERE p.start_date <= :d
-            WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)
-        ),
-        runs AS (
-            SELECT *, sum(new_carer) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS run
-            FROM placed
-        ),
+        runs AS ({carer_runs(COHORT_PLACEMENTS)}),
         latest AS (
-            SELECT DISTINCT ON (child_id) child_id, start_date, end_date, placement_type, previous_start,
-                   min(start_date) OVER (PARTITION BY child_id, run) AS with_carer_since
+            SELECT DISTINCT ON (child_id) child_id, start_date, end_date, placement_type, with_carer_since,
+                   lag(start_date) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS previous_start
             FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
         ),
         judged AS (

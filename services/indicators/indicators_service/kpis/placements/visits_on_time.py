@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, same_carer
+from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, carer_runs
 
 # Care Planning Regulations 2010 reg 28: a visit within a week of the placement's start, then at intervals of
 # at most 6 weeks in its first year; after that, at most 3 months where the placement is long-term fostering
@@ -8,6 +8,12 @@ from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY
 # are left out (a respite weekend does not restart the clock). Only visits since it started count (a move to
 # a new carer needs a new first visit). A child with no placement recorded is counted from their period's start.
 LONG_TERM_FOSTERING = "('U1', 'U4')"
+
+# The placements of the period of care each child is in on D, up to D, temporary ones left out.
+CURRENT_PLACEMENTS = f"""
+    SELECT p.* FROM placements p JOIN cla ON cla.child_id = p.child_id AND cla.care_period_id = p.care_period_id
+    WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
+"""
 
 KPI = Kpi(
     id="visits_on_time",
@@ -23,24 +29,10 @@ KPI = Kpi(
     sources=(*CLA_SOURCES, "placements", "visits"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
-        placed AS (
-            SELECT p.child_id, p.placement_id, p.start_date, p.placement_type,
-                   CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
-            FROM placements p JOIN cla ON cla.child_id = p.child_id AND cla.care_period_id = p.care_period_id
-            WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
-            WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)
-        ),
-        runs AS (
-            SELECT *, sum(new_carer) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS run FROM placed
-        ),
-        latest AS (
-            SELECT DISTINCT ON (child_id) child_id, run, placement_type FROM runs
-            ORDER BY child_id, start_date DESC, placement_id DESC
-        ),
-        with_carer AS (
-            SELECT l.child_id, l.placement_type, min(r.start_date) AS since
-            FROM latest l JOIN runs r ON r.child_id = l.child_id AND r.run = l.run
-            GROUP BY l.child_id, l.placement_type
+        runs AS ({carer_runs(CURRENT_PLACEMENTS)}),
+        with_carer AS (  -- the latest placement's type, and since when the child has been with its carer
+            SELECT DISTINCT ON (child_id) child_id, placement_type, with_carer_since AS since
+            FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
         ),
         last_visits AS (
             SELECT cla.child_id, coalesce(c.since, cla.start_date) AS placed_since,
