@@ -1,0 +1,30 @@
+"""Care leavers with a personal adviser (pa_allocated), fed events through ``facts`` (../conftest.py)."""
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_years_4_months(facts):
+    async def young_person(child, born, status, looked_after, role=None):
+        await facts.care_period(child, "2020-01-01", None if looked_after else "2024-06-01", born=born)
+        await facts.event("leaving-care.care-leaver-status-recorded", {
+            "status_id": f"s-{child}", "child_id": child, "status": status, "effective_date": "2024-01-01", "record_version": 1})
+        if role:
+            await facts.event("leaving-care.personal-adviser-allocated", {
+                "allocation_id": f"al-{child}", "child_id": child, "role": role, "start_date": "2024-01-01",
+                "end_date": None, "effective_date": "2024-01-01", "record_version": 1})
+
+    await young_person("leaver-with-pa", "2006-01-01", "former_relevant", False, "personal_adviser")
+    await young_person("leaver-without", "2006-01-01", "former_relevant", False)
+    await young_person("leaver-with-sw-only", "2006-01-01", "former_relevant", False, "social_worker")
+    await young_person("eligible-with-sw", "2007-10-01", "eligible", True, "social_worker")  # 17y5m on D
+    await young_person("eligible-too-young", "2008-01-01", "eligible", True)  # 17y2m on D: not counted
+    # Counted: the three former relevant (19 on D) and the eligible 17-year-old; with a PA or (still looked
+    # after) a social worker: 2 of 4.
+    kpi = await facts.kpi("pa_allocated")
+    assert (kpi.numerator, kpi.denominator) == (2, 4)
+    # By age on D: 17-18 holds the eligible child (1 of 1); 19-21 the three leavers (1 of 3).
+    assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"17-18": (1, 1), "19-21": (1, 3)}
+    assert (await facts.children("pa_allocated"))["leaver-with-sw-only"] == (
+        True, False, "former relevant, no personal adviser allocated")
