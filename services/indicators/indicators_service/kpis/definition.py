@@ -14,12 +14,17 @@ The query's columns, in this order:
     days            integer   only for a MEAN_DAYS KPI: the row's number of days
     <tally>         boolean   each of the KPI's ``tallies``
 
+The tables it reads (``sources``: a change to one refreshes the KPI's gauges and history) are the names its
+query puts after FROM or JOIN, less its own WITH parts: never listed by hand, so never forgotten.
+
 Bind parameters: ``:d`` (the as-of date), ``:window_start`` (D minus 12 months plus a day) and each setting
 named in ``settings``. Calendars are tables the query joins (``calendar_days``: see ../calendars.py).
 """
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 
 class Unit(str, Enum):
@@ -46,7 +51,6 @@ class Kpi:
     direction: Direction
     definition: str  # the national definition in a sentence (the catalogue in docs/kpis.md is built from it)
     query: str
-    sources: tuple[str, ...]  # projection tables the query reads: a change to one of them refreshes this KPI
     settings: tuple[str, ...] = ()  # indicators settings bound into the query by name
     breakdown: str | None = None  # name of the breakdown column, if the catalogue asks for one
     # True: each group's figure is its share of the whole population (its numerator rows ÷ the whole
@@ -60,3 +64,20 @@ class Kpi:
     denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
     reference: str = ""  # where the definition comes from
     position: int = 100  # where it stands in its domain's list (report, dashboards, catalogue); then by id
+
+    @cached_property
+    def sources(self) -> tuple[str, ...]:
+        """The tables the query reads (tests/test_projections.py: each a projection or the calendar)."""
+        return tables_read(self.query)
+
+
+# Neither a comment nor a reason's words ("miles from home") are SQL; comments first (an apostrophe in one).
+_COMMENT, _LITERAL = re.compile(r"--[^\n]*"), re.compile(r"'[^']*'")
+# A name after FROM or JOIN, unless it calls a function (extract(year FROM age(...))) or ends IS DISTINCT FROM.
+_READ = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
+_WITH_PART = re.compile(r"\b([a-z_][a-z0-9_]*)\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE)
+
+
+def tables_read(query: str) -> tuple[str, ...]:
+    sql = _LITERAL.sub("''", _COMMENT.sub("", query))
+    return tuple(sorted(set(_READ.findall(sql)) - set(_WITH_PART.findall(sql))))

@@ -26,8 +26,6 @@ CLA_AT_D = f"""
       AND {legal_status_on("cp", ":d")} NOT IN {SHORT_BREAKS}
     ORDER BY cp.child_id, cp.start_date DESC
 """
-# The tables CLA_AT_D reads (a KPI built on it lists them in its sources).
-CLA_SOURCES = ("care_periods", "legal_status_changes")
 
 # Continuously looked after for 12 months at D (the OC2 cohort): looked after on D in a period of care that
 # started on or before the window's first day, not under short breaks on that day nor at any time since.

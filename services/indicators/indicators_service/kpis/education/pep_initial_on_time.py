@@ -19,7 +19,6 @@ KPI = Kpi(
                "care ended does not count; a period with no notification recorded is reported separately.",
     reference="Promoting the education of looked-after children (statutory guidance); Care Planning "
               "Regulations 2010 reg 48",
-    sources=("care_periods", "virtual_school_notifications", "initial_peps", "calendar_days"),
     settings=("initial_pep_school_days",),
     separately="periods of care with no Virtual School notification recorded",
     query=f"""

@@ -16,7 +16,6 @@ KPI = Kpi(
                "the due date. An IHA completed after the period of care ended does not count.",
     reference="Promoting the health and wellbeing of looked-after children (statutory guidance); "
               "Care Planning Regulations 2010 reg 48",
-    sources=("care_periods", "initial_health_assessments", "calendar_days"),
     query=f"""
         WITH due AS (
             SELECT p.child_id, p.start_date, p.end_date, due_day.day AS due_date, due_day.working_days AS due_number,

@@ -14,7 +14,6 @@ KPI = Kpi(
                "< end) or, for an eligible child, a social-worker allocation open on D. By age on D: 16, 17-18, "
                "19-21, 22-25.",
     reference="Children (Leaving Care) Act 2000; Care Leavers (England) Regulations 2010",
-    sources=("care_periods", "care_leaver_statuses", "adviser_allocations"),
     settings=("pa_eligible_min_age_months",),
     breakdown="age_band",
     query="""

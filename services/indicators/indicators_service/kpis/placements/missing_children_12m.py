@@ -15,7 +15,6 @@ KPI = Kpi(
                "episode in them; children who were only away from placement without authorisation (A) are "
                "counted separately (the breakdown's \"away only\").",
     reference="SSDA903 missing table; statutory guidance on children who run away or go missing from care",
-    sources=("care_periods", "missing_episodes"),
     breakdown="missing_group",
     breakdown_of_total=True,
     query=f"""

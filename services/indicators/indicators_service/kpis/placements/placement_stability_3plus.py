@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, plural, same_carer
+from indicators_service.kpis.populations import CLA_AT_D, TEMPORARY_PLACEMENTS, plural, same_carer
 
 # A placement is a continuous period with the same carers: temporary placements (T0-T4) are left out, and
 # consecutive placements with the same carer (903 RNE T/U, e.g. a change of placement type with the same foster
@@ -17,7 +17,6 @@ KPI = Kpi(
                "placement current at the window's start counts as one; temporary placements T0-T4 and returns "
                "to the same carer are not moves).",
     reference="National short-term placement stability measure (SSDA903)",
-    sources=(*CLA_SOURCES, "placements"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         in_window AS (

@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, CLA_SOURCES, carer_runs
+from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, carer_runs
 
 # Placements of the current period of care in order; consecutive ones with the same carer are one run (a move
 # to a new carer starts a new run). The run holding the placement open on D says since when the child has
@@ -22,7 +22,6 @@ KPI = Kpi(
                "least 2.5 years: % who have lived with the same carer for at least 2 years, or are placed for "
                "adoption (A3-A6) where the adoptive placement and the one before it together last 2 years.",
     reference="National long-term placement stability measure (SSDA903)",
-    sources=(*CLA_SOURCES, "placements"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         cohort AS (

@@ -20,7 +20,6 @@ KPI = Kpi(
                "months, each counted from the review actually held before it; for a child placed for adoption "
                "the same intervals run again from the adoptive placement. Short-break (V3/V4) periods are outside.",
     reference="Care Planning Regulations 2010 reg 33; Adoption Agencies Regulations 2005 reg 36; SSDA903 REVIEWS",
-    sources=("care_periods", "legal_status_changes", "placements", "reviews", "calendar_days"),
     query=f"""
         WITH held AS (
             SELECT r.child_id, r.review_date, cp.care_period_id, cp.start_date AS period_start,

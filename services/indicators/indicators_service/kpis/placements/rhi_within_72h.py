@@ -13,7 +13,6 @@ KPI = Kpi(
                "was offered within 72 hours of the return (dates: on or before the third day after it; 72 hours "
                "exactly is on time). Away-from-placement (A) episodes are outside it.",
     reference="Statutory guidance on children who run away or go missing from home or care (2014)",
-    sources=("missing_episodes",),
     query="""
         SELECT child_id, true AS in_denominator,
                coalesce(rhi_offered_date <= end_date + 3, false) AS in_numerator,

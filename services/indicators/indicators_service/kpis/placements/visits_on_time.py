@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, carer_runs
+from indicators_service.kpis.populations import CLA_AT_D, TEMPORARY_PLACEMENTS, carer_runs
 
 # Care Planning Regulations 2010 reg 28: a visit within a week of the placement's start, then at intervals of
 # at most 6 weeks in its first year; after that, at most 3 months where the placement is long-term fostering
@@ -26,7 +26,6 @@ KPI = Kpi(
                "interval: a first visit within a week of the placement's start, then at most every 6 weeks in "
                "its first year, then at most every 3 months for a long-term placement (U1, U4).",
     reference="Care Planning Regulations 2010 reg 28",
-    sources=(*CLA_SOURCES, "placements", "visits"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         runs AS ({carer_runs(CURRENT_PLACEMENTS)}),
