@@ -12,6 +12,7 @@ import pytest
 from backbone.db import create_engine, session_factory
 from backbone.events import Event
 from backbone.settings import to_asyncpg_url
+from event_contracts import validation_errors
 from devstack.infra import run_blocking
 from indicators_service.kpis.registry import KPIS
 from indicators_service.main import calendar, kpi_engine, load_the_calendar
@@ -82,14 +83,19 @@ async def facts(sessions, engine):
 
 
 class Facts:
-    """Posts events as the domain services would publish them, and reads KPIs through the engine."""
+    """Posts events as the domain services would publish them, and reads KPIs through the engine. Each event
+    is checked against its contract as a producer checks it (strictly) first: a KPI test cannot rest on an
+    event no producer can publish."""
 
     def __init__(self, sessions, engine):
         self.sessions, self.engine = sessions, engine
 
-    async def event(self, kind: str, data: dict) -> None:
+    async def event(self, kind: str, data: dict, version: int = 1) -> None:
+        event_type = f"uk.cla.{kind}.v{version}"
+        if problems := validation_errors(event_type, data):
+            raise AssertionError(f"no producer can publish this {event_type}: {'; '.join(problems)}")
         subject = data.get("child_id") or data["household_id"]  # a household's events are about no child
-        event = Event(str(uuid.uuid4()), "/test", f"uk.cla.{kind}.v1", subject, datetime.now(timezone.utc), data)
+        event = Event(str(uuid.uuid4()), "/test", event_type, subject, datetime.now(timezone.utc), data)
         async with self.sessions() as session, session.begin():
             await apply_event(session, event)
 
