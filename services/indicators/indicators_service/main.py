@@ -9,7 +9,7 @@ from indicators_service.calendars import SchoolDays, WorkingDays, calendar_rows,
 from indicators_service.gauges import KpiGauges
 from indicators_service.kpis.engine import KpiEngine
 from indicators_service.kpis.history import History
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 from indicators_service.projections import TOPICS, apply_event
 from indicators_service.settings import Settings
 from indicators_service.targets import load_targets
@@ -18,6 +18,7 @@ from indicators_service.targets import load_targets
 def kpi_engine(settings: Settings) -> KpiEngine:
     """The engine, with every setting a KPI may name (a KPI naming an unknown one fails here, at start-up)."""
     named = {name for kpi in KPIS.values() for name in (*kpi.settings, kpi.denominator_setting) if name}
+    named |= {name for work_list in WORKLISTS.values() for name in work_list.settings}
     return KpiEngine({name: getattr(settings, name) for name in named})
 
 

@@ -82,7 +82,7 @@ def test_every_table_a_kpi_reads_is_a_projection_or_the_calendar():
 def test_the_tables_read_are_those_after_from_or_join_and_not_its_own_parts_words_or_functions():
     query = """WITH cla AS (SELECT child_id FROM care_periods), -- the child's period
                moved AS NOT MATERIALIZED (SELECT 1)
-               SELECT extract(year FROM age(:d, x.born)), 'miles from home', a IS DISTINCT FROM b
+               SELECT extract(year FROM age(:d, x.born)), extract(day FROM x.born), 'miles from home', a IS DISTINCT FROM b
                FROM cla JOIN placements p USING (child_id) LEFT JOIN calendar_days c ON true
                WHERE EXISTS (SELECT 1 FROM visits v) AND y IN (SELECT 1 FROM moved)"""
     assert tables_read(query) == ("calendar_days", "care_periods", "placements", "visits")

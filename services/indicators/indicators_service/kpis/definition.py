@@ -73,11 +73,49 @@ class Kpi:
 
 # Neither a comment nor a reason's words ("miles from home") are SQL; comments first (an apostrophe in one).
 _COMMENT, _LITERAL = re.compile(r"--[^\n]*"), re.compile(r"'[^']*'")
-# A name after FROM or JOIN, unless it calls a function (extract(year FROM age(...))) or ends IS DISTINCT FROM.
-_READ = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
+# A name after FROM or JOIN, unless it calls a function or names a column (extract(day FROM age(...)),
+# extract(day FROM p.start_date)) or ends IS DISTINCT FROM.
+_READ = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?!\s*\(|\.)", re.IGNORECASE)
 _WITH_PART = re.compile(r"\b([a-z_][a-z0-9_]*)\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE)
 
 
 def tables_read(query: str) -> tuple[str, ...]:
     sql = _LITERAL.sub("''", _COMMENT.sub("", query))
     return tuple(sorted(set(_READ.findall(sql)) - set(_WITH_PART.findall(sql))))
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """The children a partner must act for before a deadline a KPI counts, each with the day it falls due:
+    declared beside that KPI, in its module, as ``WORK_LIST``. The engine lists the items not done whose due
+    date is known (kpis/engine.py: due within N days of D, and those overdue).
+
+    ``population``, ``due``, ``done`` and ``reason`` are SQL: ``population`` a query of one row per item as of
+    ``:d`` (a period of care, a notification, a child looked after), with ``child_id`` and the columns the
+    others read as ``item.<column>``; ``due`` its due date (the shared rules of kpis/due_dates.py); ``done``
+    true once what closes the item is recorded by D (None where recording it moves the next due date on
+    instead: a visit, a review); ``reason`` what is due, in words (it may read ``item.due_date``)."""
+    id: str
+    title: str
+    kpi: str  # the KPI whose deadline this is (its module declares the list)
+    scope: str  # the scope a client needs to read it: the partner whose records close its items
+    definition: str  # who is on it and when they fall due, in a sentence
+    population: str
+    due: str
+    reason: str
+    done: str | None = None
+    settings: tuple[str, ...] = ()  # indicators settings bound into the SQL by name
+
+    @property
+    def query(self) -> str:
+        """One row per item open on D: child_id, due_date, reason."""
+        return f"""
+            SELECT item.child_id, item.due_date, {self.reason} AS reason
+            FROM (SELECT item.*, {self.due} AS due_date FROM ({self.population}) item
+                  {f"WHERE NOT ({self.done})" if self.done else ""}) item
+            WHERE item.due_date IS NOT NULL
+        """
+
+    @cached_property
+    def sources(self) -> tuple[str, ...]:
+        return tables_read(self.query)

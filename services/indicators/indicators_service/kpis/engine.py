@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators_service.kpis.definition import Kpi, Unit
+from indicators_service.kpis.definition import Kpi, Unit, WorkList
 from indicators_service.kpis.registry import KPIS
 
 
@@ -50,8 +50,9 @@ class KpiEngine:
         """``settings``: the values KPIs may name in their ``settings`` (e.g. population_0_17)."""
         self.settings = settings
 
-    def _statement(self, kpi: Kpi, sql: str, as_of: date):
-        params = {"d": as_of, "window_start": window_start(as_of), **{name: self.settings[name] for name in kpi.settings}}
+    def _statement(self, declared: Kpi | WorkList, sql: str, as_of: date, **extra):
+        params = {"d": as_of, "window_start": window_start(as_of), **extra,
+                  **{name: self.settings[name] for name in declared.settings}}
         used = {name: value for name, value in params.items() if f":{name}" in sql}
         # Typed dates: asyncpg is told they are dates, so the queries may do date arithmetic on them.
         dates = [bindparam(name, type_=Date) for name in ("d", "window_start") if name in used]
@@ -102,3 +103,19 @@ class KpiEngine:
 
     async def all(self, session: AsyncSession, as_of: date) -> list[KpiValue]:
         return [await self.value(session, kpi, as_of) for kpi in KPIS.values()]
+
+    async def work_list(self, session: AsyncSession, work_list: WorkList, as_of: date,
+                        due_within: int | None = None) -> list[dict]:
+        """The items open on ``as_of``, soonest due first: child_id, due_date, days_left (negative once
+        overdue), overdue, reason. ``due_within``: only those due within that many days of it (and overdue)."""
+        within = "" if due_within is None else "WHERE due_date <= CAST(:d AS date) + :due_within"
+        sql = f"""SELECT child_id, due_date, due_date - CAST(:d AS date) AS days_left,
+                         due_date < CAST(:d AS date) AS overdue, reason
+                  FROM ({work_list.query}) items {within} ORDER BY due_date, child_id, reason"""
+        extra = {} if due_within is None else {"due_within": due_within}
+        return [dict(row._mapping) for row in await session.exec(self._statement(work_list, sql, as_of, **extra))]
+
+    async def overdue(self, session: AsyncSession, work_list: WorkList, as_of: date) -> int:
+        """How many of the list's items are past their due date on ``as_of``."""
+        sql = f"SELECT count(*) FROM ({work_list.query}) items WHERE due_date < CAST(:d AS date)"
+        return (await session.exec(self._statement(work_list, sql, as_of))).scalar()

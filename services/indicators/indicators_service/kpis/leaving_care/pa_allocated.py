@@ -1,4 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
+from indicators_service.kpis.due_dates import day_aged
 
 # The population is the latest recorded care-leaver status on D (the leaving-care service records it):
 # relevant and former relevant young people under 26, and eligible children from 17 years 4 months
@@ -16,7 +17,7 @@ KPI = Kpi(
     reference="Children (Leaving Care) Act 2000; Care Leavers (England) Regulations 2010",
     settings=("pa_eligible_min_age_months",),
     breakdown="age_band",
-    query="""
+    query=f"""
         WITH latest_status AS (
             SELECT DISTINCT ON (child_id) child_id, status FROM care_leaver_statuses
             WHERE effective_date <= :d ORDER BY child_id, effective_date DESC, record_version DESC, status_id
@@ -30,7 +31,7 @@ KPI = Kpi(
                    extract(year FROM age(:d, b.date_of_birth))::int AS age
             FROM latest_status s JOIN birth b USING (child_id) LEFT JOIN looked_after la USING (child_id)
             WHERE (s.status IN ('relevant', 'former_relevant') AND b.date_of_birth > CAST(:d AS date) - interval '26 years')
-               OR (s.status = 'eligible' AND b.date_of_birth <= CAST(:d AS date) - make_interval(months => :pa_eligible_min_age_months))
+               OR (s.status = 'eligible' AND {day_aged("b.date_of_birth", ":pa_eligible_min_age_months")} <= :d)
         ),
         allocated AS (
             SELECT p.*, (SELECT a.role FROM adviser_allocations a
