@@ -14,7 +14,7 @@ from backbone.events import Event
 from backbone.settings import to_asyncpg_url
 from event_contracts import validation_errors
 from devstack.infra import run_blocking
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 from indicators_service.main import calendar, kpi_engine, load_the_calendar
 from indicators_service.projections import apply_event, clear
 from indicators_service.settings import Settings
@@ -184,3 +184,14 @@ class Facts:
         async with self.sessions() as session:
             rows = await self.engine.children(session, KPIS[kpi_id], as_of)
         return sorted((r["child_id"], r["in_numerator"], r["reason"]) for r in rows)
+
+    async def work_list(self, list_id, as_of=D, due_within=None) -> list[tuple]:
+        """(child_id, due date, days left, overdue, reason) per item, soonest first, after checking the overdue
+        count (the board report's and the gauge's figure) is the overdue rows counted."""
+        async with self.sessions() as session:
+            rows = await self.engine.work_list(session, WORKLISTS[list_id], as_of, due_within)
+            overdue = await self.engine.overdue(session, WORKLISTS[list_id], as_of)
+        listed = [(r["child_id"], r["due_date"].isoformat(), r["days_left"], r["overdue"], r["reason"]) for r in rows]
+        if due_within is None:
+            assert overdue == sum(row[3] for row in listed)
+        return listed

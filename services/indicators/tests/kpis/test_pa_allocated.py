@@ -1,5 +1,7 @@
 """Care leavers with a personal adviser (pa_allocated), fed events through ``facts`` (../conftest.py)."""
 
+from datetime import date
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -28,3 +30,13 @@ async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_ye
     assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"17-18": (1, 1), "19-21": (1, 3)}
     assert (await facts.children("pa_allocated"))["leaver-with-sw-only"] == (
         True, False, "former relevant, no personal adviser allocated")
+
+
+async def test_an_eligible_child_counts_from_the_day_they_complete_17_years_4_months(facts):
+    # Born 31 Oct 2007: 17 years 4 months are complete on 1 Mar 2025 (February has no 31st), not on 28 Feb.
+    await facts.care_period("eligible", "2020-01-01", born="2007-10-31")
+    await facts.event("leaving-care.care-leaver-status-recorded", {
+        "status_id": "s-eligible", "child_id": "eligible", "status": "eligible", "effective_date": "2024-01-01",
+        "record_version": 1})
+    assert (await facts.kpi("pa_allocated", as_of=date(2025, 2, 28))).denominator == 0
+    assert (await facts.kpi("pa_allocated", as_of=date(2025, 3, 1))).denominator == 1  # 0 of 1: no adviser
