@@ -54,15 +54,17 @@ class ClientRegistry:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def require_scope(scope: str):
-    """FastAPI dependency: the authenticated client, which must hold ``scope``."""
+def require_scope(scope: str, *alternatives: str):
+    """FastAPI dependency: the authenticated client, which must hold ``scope`` (or one of ``alternatives``:
+    e.g. any work list's scope, where the route then checks the one list asked for)."""
+    allowed = {scope, *alternatives}
 
     # async: a plain function would be run in a worker thread, a thread hop on every request.
     async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiClient:
         client = credentials and request.app.state.clients.authenticate(credentials.credentials)
         if not client:
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-        if scope not in client.scopes:
+        if not allowed & client.scopes:
             raise HTTPException(403, "this client is not allowed to do this")  # names no client or scope
         return client
 
