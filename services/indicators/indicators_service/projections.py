@@ -8,7 +8,7 @@ record's dates before and after the change): the gauges refresh only the KPIs th
 the month-end history is recomputed from that date on (kpis/history.py).
 """
 
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy import Date, Table, bindparam, func, select, text
@@ -104,6 +104,11 @@ class MissingEpisode(SQLModel, table=True):
     rhi_offered_date: date | None = None
     rhi_held_date: date | None = None
     record_version: int
+    # Local times of day of the dates above, where the case system knows them (the 903 has dates only).
+    start_time: time | None = None
+    end_time: time | None = None
+    rhi_offered_time: time | None = None
+    rhi_held_time: time | None = None
 
 
 class SocialWorkerAllocation(SQLModel, table=True):
@@ -177,7 +182,8 @@ class FosterHouseholdApproval(SQLModel, table=True):
 
 _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.child-entered-care.v1": CarePeriod.__table__,
-    "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,
+    "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,  # a consumer reads it as v2 (upcasters.py)
+    "uk.cla.placements.child-left-care.v2": CarePeriod.__table__,
     "uk.cla.placements.placement-started.v1": Placement.__table__,
     "uk.cla.placements.placement-ended.v1": Placement.__table__,
     "uk.cla.placements.missing-episode-recorded.v1": MissingEpisode.__table__,
@@ -228,8 +234,8 @@ async def _note_changes(session: AsyncSession, table: Table, rows: list[dict], s
 
 def _row(table: Table, event: Event) -> dict:
     return {
-        # .get: an optional property an older event may not have (e.g. a placement's distance)
-        column.name: date.fromisoformat(value) if (value := event.data.get(column.name)) and column.type.python_type is date else value
+        # .get: an optional property an older event may not have (e.g. a placement's distance, a time of day)
+        column.name: kind.fromisoformat(value) if (value := event.data.get(column.name)) and (kind := column.type.python_type) in (date, time) else value
         for column in table.columns
     }
 
