@@ -367,17 +367,18 @@ def child_record(file: ChildFile) -> dict:
     }
 
 
-# What a bulk record may ask for (backbone.bulk): each single request's command, by name. Leaving care and
-# correcting or withdrawing a period read the whole file (every record must stay inside a period).
+# What a bulk record may ask for (backbone.bulk): each single request's command, by name, and the field that
+# dates it (one child's records are applied in date order). Leaving care and correcting or withdrawing a period
+# read the whole file (every record must stay inside a period).
 COMMANDS = {
     "correct-child": Command(correct_child, None, ChildCorrection, "child"),
-    "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
-    "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
-    "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),
+    "enter-care": Command(enter_care, None, CarePeriodStart, "care_period", "start_date"),
+    "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period", "end_date"),
+    "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period", "start_date"),
     "withdraw-care-period": Command(withdraw_care_period, "care_period_id", Change, "care_period"),
-    "start-placement": Command(start_placement, None, PlacementStart, "placement"),
-    "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement"),
-    "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement"),
+    "start-placement": Command(start_placement, None, PlacementStart, "placement", "start_date"),
+    "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement", "end_date"),
+    "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement", "start_date"),
     "withdraw-placement": Command(withdraw_placement, "placement_id", Change, "placement"),
     **bulk_commands(KINDS),  # missing episodes, social workers, reviews, visits, ... (child_records.py)
 }
