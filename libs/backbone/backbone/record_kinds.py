@@ -120,7 +120,8 @@ def bulk_commands(kinds: list[RecordKind]) -> dict[str, Command]:
     """Each kind's three commands under the names a bulk record asks for."""
     commands = {}
     for kind in kinds:
-        commands[kind.record_command or kind.name] = Command(kind.command(record), None, kind.new, kind.resource)
+        commands[kind.record_command or kind.name] = Command(kind.command(record), None, kind.new, kind.resource,
+                                                             dated_by=kind.order_by)  # a date, where it is one
         commands[f"correct-{kind.name}"] = Command(kind.command(correct), kind.id_field, kind.correction, kind.resource)
         commands[f"withdraw-{kind.name}"] = Command(kind.command(withdraw), kind.id_field, Change, kind.resource)
     return commands

@@ -14,7 +14,7 @@ the month-end history is recomputed from that date on (kpis/history.py).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy import Date, Table, bindparam, func, select, text
@@ -56,7 +56,9 @@ def projection(*events: str):
     return declare
 
 
-@projection("uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1")
+# child-left-care.v1 is read as v2 (contracts upcasters.py)
+@projection("uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1",
+            "uk.cla.placements.child-left-care.v2")
 class CarePeriod(SQLModel, table=True):
     __tablename__ = "care_periods"
     care_period_id: str = Field(primary_key=True)
@@ -146,6 +148,11 @@ class MissingEpisode(SQLModel, table=True):
     rhi_offered_date: date | None = None
     rhi_held_date: date | None = None
     record_version: int
+    # Local times of day of the dates above, where the case system knows them (the 903 has dates only).
+    start_time: time | None = None
+    end_time: time | None = None
+    rhi_offered_time: time | None = None
+    rhi_held_time: time | None = None
 
 
 @projection("uk.cla.placements.social-worker-allocated.v1")
@@ -265,8 +272,8 @@ def _table(event: Event) -> Table | None:
 
 def _row(table: Table, event: Event) -> dict:
     return {
-        # .get: an optional property an older event may not have (e.g. a placement's distance)
-        column.name: date.fromisoformat(value) if (value := event.data.get(column.name)) and column.type.python_type is date else value
+        # .get: an optional property an older event may not have (e.g. a placement's distance, a time of day)
+        column.name: kind.fromisoformat(value) if (value := event.data.get(column.name)) and (kind := column.type.python_type) in (date, time) else value
         for column in table.columns
     }
 

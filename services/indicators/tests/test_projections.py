@@ -11,7 +11,7 @@ from indicators_service.projections import PROJECTIONS
 
 # The JSON Schema type each column type is published as (a date: "string" with format "date").
 JSON_TYPES = [(sa.Boolean, "boolean"), (sa.Integer, "integer"), (sa.Float, "number"), (sa.Date, "string"),
-              (sa.String, "string")]
+              (sa.Time, "string"), (sa.String, "string")]
 
 
 def json_type(column: sa.Column) -> str:

@@ -53,6 +53,9 @@ class CarePeriodStart(ChildDetails):
     start_date: date
     legal_status: LegalStatus
     category_of_need: CategoryOfNeed | None = None  # 903 CIN
+    # Given for a period recorded late (it has already ended): it slots in before or between the child's others.
+    end_date: date | None = None
+    reason_ceased: ReasonCeased | None = None
 
 
 class CarePeriodEnd(StrictBody):
@@ -115,6 +118,11 @@ def _save_period(file: ChildFile, changes: Changes, period: CarePeriod) -> None:
     changes.publish(event_type, file.child_id, data)
 
 
+def _answer(period: CarePeriod, warnings: list[dict]) -> dict:
+    """The period as stored, with a warning for each retired code it was accepted with."""
+    return {**period.as_json(), "warnings": warnings} if warnings else period.as_json()
+
+
 def _upper(postcode: str | None) -> str | None:
     return postcode.upper() if postcode else postcode
 
@@ -141,8 +149,18 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
         file.child.date_of_birth = body.date_of_birth
         next_version(file.child)
         changes.save(file.child)
-    domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
-                                   periods=periods)
+    if body.end_date is None:
+        if body.reason_ceased is not None:
+            raise InputError("reason_ceased", "a period that has not ended has no reason ceased: send its end_date too")
+        domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
+                                       periods=periods)
+    else:  # recorded late: clear of the child's other periods, like a late placement
+        if file.child and file.child.date_of_birth != body.date_of_birth:
+            raise InputError("date_of_birth", "differs from the date of birth already recorded for this child")
+        domain.check_care_period_record(date_of_birth=body.date_of_birth, start_date=body.start_date,
+                                        end_date=body.end_date, reason_ceased=body.reason_ceased, others=periods,
+                                        placements=[])
+    warnings = domain.codes_valid_on(body.end_date, {"reason_ceased": body.reason_ceased}) if body.end_date else []
     details = {name: getattr(body, name) for name in CHILD_DETAILS & body.model_fields_set}  # those sent
     if file.child is None:
         if details:
@@ -152,11 +170,11 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
     for name, value in details.items():
         if value != getattr(file.child, name):
             raise InputError(name, "differs from what is recorded for this child: correct it with PATCH /children/{id}")
-    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, None, body.legal_status,
-                        category_of_need=body.category_of_need)
+    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, body.end_date, body.legal_status,
+                        reason_ceased=body.reason_ceased, category_of_need=body.category_of_need)
     file.periods.append(period)
     _save_period(file, changes, period)
-    return 201, period.as_json()
+    return 201, _answer(period, warnings)
 
 
 def _current_period(file: ChildFile, care_period_id: str) -> CarePeriod:
@@ -177,10 +195,11 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
             placement.end_date = body.end_date
             next_version(placement)
             _save_placement(changes, placement)
+    warnings = domain.codes_valid_on(body.end_date, {"reason_ceased": body.reason_ceased})
     period.end_date, period.reason_ceased = body.end_date, body.reason_ceased
     next_version(period)
     _save_period(file, changes, period)
-    return 200, period.as_json()
+    return 200, _answer(period, warnings)
 
 
 @reads(CarePeriod, Placement)
@@ -201,12 +220,13 @@ def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> 
         period = domain.open_period(periods)
         placements = file.current_placements(period.care_period_id) if period else []
         replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
+    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period, body.carer_id,
+                                    _before(file, period.care_period_id, body.start_date))
+    domain.check_next_placement(_after(file, period.care_period_id, body.end_date), body.carer_id)
     if replaced:
         replaced.end_date = body.start_date
         next_version(replaced)
         _save_placement(changes, replaced)
-    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period, body.carer_id,
-                                    _before(file, period.care_period_id, body.start_date))
     placement = Placement(str(uuid.uuid4()), period.care_period_id, file.child_id, body.start_date, body.end_date,
                           body.placement_type, body.provider, body.carer_id,
                           home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode),
@@ -220,6 +240,12 @@ def _before(file: ChildFile, care_period_id: str, start_date: date, other_than: 
     """The placement of the period just before one starting on ``start_date``."""
     earlier = [p for p in file.current_placements(care_period_id) if p.start_date < start_date and p.placement_id != other_than]
     return max(earlier, key=lambda p: p.start_date, default=None)
+
+
+def _after(file: ChildFile, care_period_id: str, end_date: date | None, other_than: str | None = None) -> Placement | None:
+    """The placement of the period that starts on the day one ending on ``end_date`` ends (the next one)."""
+    return next((p for p in file.current_placements(care_period_id)
+                 if end_date and p.start_date == end_date and p.placement_id != other_than), None)
 
 
 def _current_placement(file: ChildFile, placement_id: str) -> Placement:
@@ -250,6 +276,7 @@ def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body
     domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
     domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period, fields["carer_id"],
                                     _before(file, period.care_period_id, fields["start_date"], placement_id))
+    domain.check_next_placement(_after(file, period.care_period_id, fields["end_date"], placement_id), fields["carer_id"])
     for name, value in fields.items():
         setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
     _locate(placement)
@@ -277,11 +304,12 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
                                     others=others, placements=file.current_placements(care_period_id))
     check_period_holds(file, care_period_id, fields["start_date"], fields["end_date"],
                        "end_date" if fields["start_date"] == period.start_date else "start_date")
+    warnings = domain.codes_valid_on(fields["end_date"], fields) if fields["end_date"] else []
     for name, value in fields.items():
         setattr(period, name, value)
     next_version(period)
     _save_period(file, changes, period)
-    return 200, period.as_json()
+    return 200, _answer(period, warnings)
 
 
 def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: Change) -> Result:
@@ -339,17 +367,18 @@ def child_record(file: ChildFile) -> dict:
     }
 
 
-# What a bulk record may ask for (backbone.bulk): each single request's command, by name. Leaving care and
-# correcting or withdrawing a period read the whole file (every record must stay inside a period).
+# What a bulk record may ask for (backbone.bulk): each single request's command, by name, and the field that
+# dates it (one child's records are applied in date order). Leaving care and correcting or withdrawing a period
+# read the whole file (every record must stay inside a period).
 COMMANDS = {
     "correct-child": Command(correct_child, None, ChildCorrection, "child"),
-    "enter-care": Command(enter_care, None, CarePeriodStart, "care_period"),
-    "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period"),
-    "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period"),
+    "enter-care": Command(enter_care, None, CarePeriodStart, "care_period", "start_date"),
+    "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period", "end_date"),
+    "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period", "start_date"),
     "withdraw-care-period": Command(withdraw_care_period, "care_period_id", Change, "care_period"),
-    "start-placement": Command(start_placement, None, PlacementStart, "placement"),
-    "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement"),
-    "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement"),
+    "start-placement": Command(start_placement, None, PlacementStart, "placement", "start_date"),
+    "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement", "end_date"),
+    "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement", "start_date"),
     "withdraw-placement": Command(withdraw_placement, "placement_id", Change, "placement"),
     **bulk_commands(KINDS),  # missing episodes, social workers, reviews, visits, ... (child_records.py)
 }

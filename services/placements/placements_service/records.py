@@ -2,7 +2,7 @@
 makes them), and the child's file: every record of one child, loaded in one go for the rules to read."""
 
 import dataclasses
-from datetime import date
+from datetime import date, time
 
 import asyncpg
 
@@ -78,6 +78,11 @@ class MissingEpisode(Row):
     rhi_held_date: date | None = None
     record_version: int = 1
     withdrawn: bool = False
+    # The local times of day of the dates above, where known (the 903 has dates only).
+    start_time: time | None = None
+    end_time: time | None = None
+    rhi_offered_time: time | None = None
+    rhi_held_time: time | None = None
 
 
 @dataclasses.dataclass(slots=True)

@@ -1,5 +1,7 @@
 """Children with 3 or more placements in 12 months (placement_stability_3plus), fed events through ``facts`` (../conftest.py)."""
 
+from datetime import date
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -64,3 +66,18 @@ async def test_a_child_who_left_and_came_back_counts_every_placement_in_the_wind
     assert (await facts.children("placement_stability_3plus"))["back"] == (True, True, "3 placements in the 12 months")
     in_d, outside, _ = (await facts.children("placed_outside_20_miles"))["back"]
     assert (in_d, outside) == (True, True)  # the placement that started on D, not the one that ended on it
+
+
+async def test_3plus_counts_the_placement_current_at_the_window_start_whatever_the_rne_of_its_episode(facts):
+    # As of 2022-03-31, window 2021-04-01 to 2022-03-31. With W from 2017-06-01 (S), X from 2017-09-06 (P), X
+    # again from 2018-01-20 after a move of house (T): X's placement, current at the window's start, is one;
+    # Y from 2021-10-01 (P) two; Z from 2022-02-02 (P) three: 3 placements, in the numerator (1 of 1).
+    period = await facts.care_period("c", "2017-06-01")
+    await facts.placement("c", "2017-06-01", "2017-09-06", "U4", carer="W", period=period, rne="S")
+    await facts.placement("c", "2017-09-06", "2018-01-20", "U4", carer="X", period=period, rne="P")
+    await facts.placement("c", "2018-01-20", "2021-10-01", "U4", carer="X", period=period, rne="T")
+    await facts.placement("c", "2021-10-01", "2022-02-02", "U4", carer="Y", period=period, rne="P")
+    await facts.placement("c", "2022-02-02", None, "U4", carer="Z", period=period, rne="P")
+    kpi = await facts.kpi("placement_stability_3plus", as_of=date(2022, 3, 31))
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (100.0, 1, 1)
+    assert (await facts.children("placement_stability_3plus", as_of=date(2022, 3, 31)))["c"][2] == "3 placements in the 12 months"

@@ -1,5 +1,7 @@
 """Long-term placement stability (placement_stability_long_term), fed events through ``facts`` (../conftest.py)."""
 
+from datetime import date
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -29,3 +31,35 @@ async def test_long_term_stability_counts_two_years_with_one_carer_after_two_and
     rows = await facts.children("placement_stability_long_term")
     assert rows["h"] == (True, False, "with the same carer since 2024-01-01")
     assert rows["m"][2] == "placed for adoption; adoptive and previous placement since 2021-06-01"
+
+
+async def test_long_term_stability_a_temporary_placement_with_a_return_to_the_same_carer_does_not_break_the_run(facts):
+    # As of 2022-03-31: born 2012 (under 16), looked after since 2016-03-08 (over 2.5 years). With foster carer F
+    # from 2016-03-08; T4 respite with R1 2019-07-01 to 2019-07-15 and with R2 2022-02-28 to 2022-03-07, each
+    # followed by a return to F: respite is not a move, so with F since 2016-03-08, over 2 years: 1 of 1.
+    period = await facts.care_period("f", "2016-03-08")
+    await facts.placement("f", "2016-03-08", "2019-07-01", "U4", carer="F", period=period, rne="S")
+    await facts.placement("f", "2019-07-01", "2019-07-15", "T4", carer="R1", period=period, rne="P")
+    await facts.placement("f", "2019-07-15", "2022-02-28", "U4", carer="F", period=period, rne="P")
+    await facts.placement("f", "2022-02-28", "2022-03-07", "T4", carer="R2", period=period, rne="P")
+    await facts.placement("f", "2022-03-07", None, "U4", carer="F", period=period, rne="P")
+    kpi = await facts.kpi("placement_stability_long_term", as_of=date(2022, 3, 31))
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (100.0, 1, 1)
+    assert (await facts.children("placement_stability_long_term", as_of=date(2022, 3, 31)))["f"] == (
+        True, True, "with the same carer since 2016-03-08")
+
+
+async def test_long_term_stability_the_placement_before_an_adoption_by_the_childs_own_foster_carer_is_the_carer_before(facts):
+    # As of 2023-03-31: born 2015, looked after since 2020-09-01 (over 2.5 years). Q from 2020-09-01 (S), A from
+    # 2020-11-15 (P), B from 2021-09-26 (P), then placed for adoption with B (A5, T) on 2022-10-01. The adoptive
+    # placement and B's foster placement are one placement (since 2021-09-26: 1.5 years); the one before it is
+    # A's, from 2020-11-15: together 2 years 4 months, over 2 years: 1 of 1.
+    period = await facts.care_period("b", "2020-09-01", born="2015-01-01")
+    await facts.placement("b", "2020-09-01", "2020-11-15", "U4", carer="Q", period=period, rne="S")
+    await facts.placement("b", "2020-11-15", "2021-09-26", "U4", carer="A", period=period, rne="P")
+    await facts.placement("b", "2021-09-26", "2022-10-01", "U4", carer="B", period=period, rne="P")
+    await facts.placement("b", "2022-10-01", None, "A5", carer="B", period=period, rne="T")
+    kpi = await facts.kpi("placement_stability_long_term", as_of=date(2023, 3, 31))
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (100.0, 1, 1)
+    assert (await facts.children("placement_stability_long_term", as_of=date(2023, 3, 31)))["b"] == (
+        True, True, "placed for adoption; adoptive and previous placement since 2020-11-15")
