@@ -82,6 +82,7 @@ class CareLeaverStatus(SQLModel, table=True):
     status: str
     effective_date: date
     record_version: int
+    reason: str | None = None  # why the decision overrides the care history (None: not recorded)
 
 
 class AdviserAllocation(SQLModel, table=True):
@@ -175,6 +176,79 @@ class FosterHouseholdApproval(SQLModel, table=True):
     record_version: int
 
 
+# ---- Leaving care (issue 24): the leaving care team's records beside the care history -----------------------
+# The care-leaver population itself is derived from care_periods and legal_status_changes (kpis/populations.py);
+# care_leaver_statuses hold the decisions that override it.
+
+
+class CareLeaverContact(SQLModel, table=True):
+    __tablename__ = "care_leaver_contacts"
+    contact_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    contact_date: date
+    in_touch: str  # 903 IN_TOUCH: YES, NO, DIED, REFU, NREQ, RHOM
+    record_version: int
+
+
+class CareLeaverAccommodation(SQLModel, table=True):
+    __tablename__ = "care_leaver_accommodation"
+    accommodation_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    accommodation: str  # 903 ACCOM: its second character 1 suitable, 2 not suitable
+    record_version: int
+
+
+class CareLeaverActivity(SQLModel, table=True):
+    __tablename__ = "care_leaver_activities"
+    activity_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    activity: str  # 903 ACTIV
+    record_version: int
+
+
+class PathwayPlan(SQLModel, table=True):
+    __tablename__ = "pathway_plans"
+    plan_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    plan_date: date
+    kind: str  # made | reviewed
+    record_version: int
+
+
+class StayingPut(SQLModel, table=True):
+    __tablename__ = "staying_put_arrangements"
+    arrangement_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+class ContinuingSupport(SQLModel, table=True):
+    """From 21 to 25: a request for support or an education/training programme keeps a former relevant young
+    person in the population while it is open."""
+    __tablename__ = "continuing_support"
+    support_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    kind: str  # request_for_support | education_or_training
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+_LEAVING_CARE_TABLES: dict[str, Table] = {
+    "uk.cla.leaving-care.contact-recorded.v1": CareLeaverContact.__table__,
+    "uk.cla.leaving-care.accommodation-recorded.v1": CareLeaverAccommodation.__table__,
+    "uk.cla.leaving-care.activity-recorded.v1": CareLeaverActivity.__table__,
+    "uk.cla.leaving-care.pathway-plan-recorded.v1": PathwayPlan.__table__,
+    "uk.cla.leaving-care.staying-put-recorded.v1": StayingPut.__table__,
+    "uk.cla.leaving-care.continuing-support-recorded.v1": ContinuingSupport.__table__,
+}
+# ---- end of leaving care ------------------------------------------------------------------------------------
+
+
 _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.placements.child-entered-care.v1": CarePeriod.__table__,
     "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,
@@ -193,6 +267,7 @@ _TABLE_FOR_EVENT: dict[str, Table] = {
     "uk.cla.education.initial-pep-completed.v1": InitialPep.__table__,
     "uk.cla.leaving-care.care-leaver-status-recorded.v1": CareLeaverStatus.__table__,
     "uk.cla.leaving-care.personal-adviser-allocated.v1": AdviserAllocation.__table__,
+    **_LEAVING_CARE_TABLES,
 }
 PROJECTION_TABLES = sorted({t.name for t in _TABLE_FOR_EVENT.values()})
 # Rebuilt with the projections by a replay, so a replay leaves the whole history marked for recomputing.

@@ -27,4 +27,4 @@ async def test_pa_allocated_covers_care_leavers_and_eligible_children_from_17_ye
     # By age on D: 17-18 holds the eligible child (1 of 1); 19-21 the three leavers (1 of 3).
     assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"17-18": (1, 1), "19-21": (1, 3)}
     assert (await facts.children("pa_allocated"))["leaver-with-sw-only"] == (
-        True, False, "former relevant, no personal adviser allocated")
+        True, False, "former relevant, 19; no personal adviser allocated")
