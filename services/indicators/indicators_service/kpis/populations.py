@@ -177,7 +177,8 @@ CARE_HISTORY_AT_D = f"""
                min(greatest(start_date, {birthday(16)})) FILTER (WHERE end_date > {birthday(16)}) AS from_16
         FROM counted GROUP BY child_id
     )
-    SELECT child_id, looked_after, greatest(day_91, from_16) AS qualified_from, day_91, from_16
+    SELECT child_id, looked_after, day_91, from_16,
+           CASE WHEN day_91 IS NOT NULL AND from_16 IS NOT NULL THEN greatest(day_91, from_16) END AS qualified_from  -- greatest() skips NULLs
     FROM milestones
 """
 
