@@ -271,3 +271,65 @@ def in_touch_and_latest(table: str, code: str, good: str, good_words: str, bad_w
         FROM leavers l LEFT JOIN contact c USING (child_id) LEFT JOIN latest r USING (child_id)
         WHERE l.category <> 'eligible'
     """
+
+
+# The national annual reading (903 OC3), as of D for the collection year ending on the latest 31 March on or
+# before D: young people whose 17th to 21st birthday falls in that year, relevant at 17 (met the test by the
+# birthday and not looked after on it) or former relevant at 18-21 (met it before the 18th birthday), not out
+# by a decision in force on the birthday, not dead by it. ``in_touch``: a YES contact from 3 months before to 1
+# month after the birthday, dated on or before D and 30 April (the return's deadline); ``accommodation`` and
+# ``activity``: the record in force on the birthday (only read when in touch: otherwise "not known").
+# Columns: child_id, age (on the birthday), birthday, age_band (17-18, 19-21), in_touch, accommodation, activity.
+OC3_COHORT = f"""
+    WITH collection AS (
+        SELECT year_end, CAST(year_end - interval '1 year' AS date) + 1 AS year_start FROM (
+            SELECT make_date(extract(year FROM CAST(:d AS date))::int
+                             - CASE WHEN to_char(CAST(:d AS date), 'MM-DD') < '03-31' THEN 1 ELSE 0 END, 3, 31) AS year_end
+        ) y
+    ),
+    history AS ({CARE_HISTORY_AT_D}),
+    stretches AS ({LOOKED_AFTER_STRETCHES}),
+    birthdays AS (
+        SELECT b.child_id, b.date_of_birth, a.age, c.year_end,
+               CAST(b.date_of_birth + make_interval(years => a.age) AS date) AS birthday
+        FROM (SELECT child_id, min(date_of_birth) AS date_of_birth FROM care_periods GROUP BY child_id) b
+        CROSS JOIN (VALUES (17), (18), (19), (20), (21)) a(age) CROSS JOIN collection c
+        WHERE CAST(b.date_of_birth + make_interval(years => a.age) AS date) BETWEEN c.year_start AND c.year_end
+    ),
+    cohort AS (
+        SELECT bd.*, h.qualified_from,
+               (SELECT s.status FROM care_leaver_statuses s WHERE s.child_id = bd.child_id AND s.effective_date <= bd.birthday
+                ORDER BY s.effective_date DESC, s.record_version DESC, s.status_id LIMIT 1) AS decision
+        FROM birthdays bd LEFT JOIN history h USING (child_id)
+        WHERE NOT EXISTS (SELECT 1 FROM care_leaver_contacts c WHERE c.child_id = bd.child_id AND c.in_touch = 'DIED'
+                            AND c.contact_date <= bd.birthday)
+          AND (bd.age > 17 OR NOT EXISTS (SELECT 1 FROM stretches s WHERE s.child_id = bd.child_id
+                                            AND s.start_date <= bd.birthday AND s.end_date > bd.birthday))
+    )
+    SELECT child_id, age, birthday, CASE WHEN age <= 18 THEN '17-18' ELSE '19-21' END AS age_band,
+           EXISTS (SELECT 1 FROM care_leaver_contacts c WHERE c.child_id = cohort.child_id AND c.in_touch = 'YES'
+                     AND c.contact_date BETWEEN CAST(birthday - interval '3 months' AS date)
+                                            AND CAST(birthday + interval '1 month' AS date)
+                     AND c.contact_date <= least(CAST(:d AS date), year_end + 30)) AS in_touch,
+           (SELECT a.accommodation FROM care_leaver_accommodation a WHERE a.child_id = cohort.child_id
+              AND a.start_date <= birthday ORDER BY a.start_date DESC, a.accommodation_id DESC LIMIT 1) AS accommodation,
+           (SELECT a.activity FROM care_leaver_activities a WHERE a.child_id = cohort.child_id
+              AND a.start_date <= birthday ORDER BY a.start_date DESC, a.activity_id DESC LIMIT 1) AS activity
+    FROM cohort
+    WHERE CASE WHEN decision = 'no_longer_supported' THEN false WHEN decision IS NOT NULL THEN true
+               ELSE qualified_from < {birthday(18)} AND qualified_from <= birthday END
+"""
+OC3_SOURCES = (*CARE_LEAVER_SOURCES, "care_leaver_accommodation", "care_leaver_activities")
+
+
+def oc3_reading(numerator: str, status: str) -> str:
+    """SQL (a KPI query) over OC3_COHORT: every young person in the denominator, ``numerator`` (SQL over its
+    columns) when in touch; ``status``: SQL words for what was recorded when in touch."""
+    return f"""
+        SELECT child_id, true AS in_denominator, in_touch AND coalesce({numerator}, false) AS in_numerator,
+               'turned ' || age || ' on ' || birthday || '; '
+                   || CASE WHEN in_touch THEN 'in touch around the birthday; ' || {status}
+                           ELSE 'no YES contact from 3 months before to 1 month after the birthday: not known' END AS reason,
+               age_band
+        FROM ({OC3_COHORT}) oc3
+    """
