@@ -51,7 +51,9 @@ class KpiGauges:
             if target.value is not None:
                 TARGET.labels(kpi).set(target.value)
             for benchmark in target.benchmarks:
-                BENCHMARK.labels(kpi, benchmark.name).set(benchmark.value)
+                # a band's value is not the whole figure's: the label says which group it compares with
+                label = f"{benchmark.name} ({benchmark.band})" if benchmark.band else benchmark.name
+                BENCHMARK.labels(kpi, label).set(benchmark.value)
         self._sessions = sessions
         self._refresh_seconds = refresh_seconds
         self._settle_seconds = settle_seconds

@@ -124,6 +124,7 @@ class CareLeaverStatus(SQLModel, table=True):
     status: str
     effective_date: date
     record_version: int
+    reason: str | None = None  # why the decision overrides the care history (None: not recorded)
 
 
 @projection("uk.cla.leaving-care.personal-adviser-allocated.v1")
@@ -226,6 +227,74 @@ class FosterHouseholdApproval(SQLModel, table=True):
     approval_id: str = Field(primary_key=True)
     household_id: str = Field(index=True)
     category: str
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+# Leaving care: the leaving care team's records beside the care history.
+# The care-leaver population itself is derived from care_periods and legal_status_changes (kpis/populations.py);
+# care_leaver_statuses hold the decisions that override it.
+
+
+@projection("uk.cla.leaving-care.contact-recorded.v1")
+class CareLeaverContact(SQLModel, table=True):
+    __tablename__ = "care_leaver_contacts"
+    contact_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    contact_date: date
+    in_touch: str  # 903 IN_TOUCH: YES, NO, DIED, REFU, NREQ, RHOM
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.accommodation-recorded.v1")
+class CareLeaverAccommodation(SQLModel, table=True):
+    __tablename__ = "care_leaver_accommodation"
+    accommodation_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    accommodation: str  # 903 ACCOM: its second character 1 suitable, 2 not suitable
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.activity-recorded.v1")
+class CareLeaverActivity(SQLModel, table=True):
+    __tablename__ = "care_leaver_activities"
+    activity_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    activity: str  # 903 ACTIV
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.pathway-plan-recorded.v1")
+class PathwayPlan(SQLModel, table=True):
+    __tablename__ = "pathway_plans"
+    plan_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    plan_date: date
+    kind: str  # made | reviewed
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.staying-put-recorded.v1")
+class StayingPut(SQLModel, table=True):
+    __tablename__ = "staying_put_arrangements"
+    arrangement_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.continuing-support-recorded.v1")
+class ContinuingSupport(SQLModel, table=True):
+    """From 21 to 25: a request for support or an education/training programme keeps a former relevant young
+    person in the population while it is open."""
+    __tablename__ = "continuing_support"
+    support_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    kind: str  # request_for_support | education_or_training
     start_date: date
     end_date: date | None = None
     record_version: int

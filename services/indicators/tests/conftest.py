@@ -161,6 +161,50 @@ class Facts:
             "effective_date": max(d for d in milestones.values() if d), "record_version": 1,
         })
 
+    async def _leaving_care(self, kind: str, data: dict) -> None:
+        await self.event(f"leaving-care.{kind}", data)
+
+    async def decision(self, child, status, day, reason=None, version=1, decision_id=None):
+        """A care-leaver status decision, overriding the care history."""
+        await self._leaving_care("care-leaver-status-recorded", {
+            "status_id": decision_id or f"st{next(_ids)}", "child_id": child, "status": status, "reason": reason,
+            "effective_date": day, "record_version": version})
+
+    async def allocation(self, child, start, role="personal_adviser", end=None):
+        await self._leaving_care("personal-adviser-allocated", {
+            "allocation_id": f"al{next(_ids)}", "child_id": child, "role": role, "start_date": start,
+            "end_date": end, "effective_date": end or start, "record_version": 1})
+
+    async def contact(self, child, day, in_touch="YES"):
+        await self._leaving_care("contact-recorded", {
+            "contact_id": f"ct{next(_ids)}", "child_id": child, "contact_date": day, "in_touch": in_touch,
+            "effective_date": day, "record_version": 1})
+
+    async def accommodation(self, child, start, code):
+        await self._leaving_care("accommodation-recorded", {
+            "accommodation_id": f"ac{next(_ids)}", "child_id": child, "start_date": start, "accommodation": code,
+            "effective_date": start, "record_version": 1})
+
+    async def activity(self, child, start, code):
+        await self._leaving_care("activity-recorded", {
+            "activity_id": f"av{next(_ids)}", "child_id": child, "start_date": start, "activity": code,
+            "effective_date": start, "record_version": 1})
+
+    async def pathway_plan(self, child, day, kind="reviewed"):
+        await self._leaving_care("pathway-plan-recorded", {
+            "plan_id": f"pp{next(_ids)}", "child_id": child, "plan_date": day, "kind": kind,
+            "effective_date": day, "record_version": 1})
+
+    async def staying_put(self, child, start, end=None):
+        await self._leaving_care("staying-put-recorded", {
+            "arrangement_id": f"sp{next(_ids)}", "child_id": child, "start_date": start, "end_date": end,
+            "effective_date": end or start, "record_version": 1})
+
+    async def support_after_21(self, child, start, end=None, kind="request_for_support"):
+        await self._leaving_care("continuing-support-recorded", {
+            "support_id": f"su{next(_ids)}", "child_id": child, "kind": kind, "start_date": start, "end_date": end,
+            "effective_date": end or start, "record_version": 1})
+
     async def kpi(self, kpi_id, as_of=D):
         """The figure, after checking it is its own drill-down aggregated: the two can never disagree."""
         async with self.sessions() as session:

@@ -65,7 +65,14 @@ LISTED = {
     "foster_households": ('foster_household_approvals',),
     "iha_within_20_working_days": ('calendar_days', 'care_periods', 'initial_health_assessments'),
     "pep_initial_on_time": ('calendar_days', 'care_periods', 'initial_peps', 'virtual_school_notifications'),
-    "pa_allocated": ('adviser_allocations', 'care_leaver_statuses', 'care_periods'),
+    # The leaving-care KPIs listed the tables of the derived care-leaver population (populations.CARE_LEAVERS_AT_D)
+    # and their own. (The annual OC3 readings listed continuing_support too, which their query never reads.)
+    **{kpi: tuple(sorted(("care_periods", "legal_status_changes", "care_leaver_statuses", "care_leaver_contacts",
+                          "continuing_support", *own)))
+       for kpi, own in [("pa_allocated", ["adviser_allocations"]), ("care_leavers_in_touch", []),
+                        ("care_leavers_suitable_accommodation", ["care_leaver_accommodation"]),
+                        ("care_leavers_eet", ["care_leaver_activities"]), ("pathway_plan_current", ["pathway_plans"]),
+                        ("staying_put", ["placements", "staying_put_arrangements"])]},
 }
 
 

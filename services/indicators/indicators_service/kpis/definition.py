@@ -74,13 +74,15 @@ class Kpi:
 # Neither a comment nor a reason's words ("miles from home") are SQL; comments first (an apostrophe in one).
 _COMMENT, _LITERAL = re.compile(r"--[^\n]*"), re.compile(r"'[^']*'")
 # A name after FROM or JOIN, unless it calls a function or names a column (extract(day FROM age(...)),
-# extract(day FROM p.start_date)) or ends IS DISTINCT FROM.
+# extract(day FROM p.start_date)) or ends IS DISTINCT FROM. extract(<field> FROM ...) never reads a table, so it
+# goes first (extract(year FROM date_of_birth) names a bare column).
+_EXTRACT = re.compile(r"\bextract\s*\(\s*\w+\s+FROM\b", re.IGNORECASE)
 _READ = re.compile(r"(?<!DISTINCT )\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?!\s*\(|\.)", re.IGNORECASE)
 _WITH_PART = re.compile(r"\b([a-z_][a-z0-9_]*)\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE)
 
 
 def tables_read(query: str) -> tuple[str, ...]:
-    sql = _LITERAL.sub("''", _COMMENT.sub("", query))
+    sql = _EXTRACT.sub("extract(", _LITERAL.sub("''", _COMMENT.sub("", query)))
     return tuple(sorted(set(_READ.findall(sql)) - set(_WITH_PART.findall(sql))))
 
 

@@ -67,3 +67,35 @@ async def adopted(facts):
     old = await facts.care_period("old", "2018-01-01", "2021-06-01", reason="E11")      # over 3 years before D
     await facts.placement("old", "2018-01-01", "2021-06-01", "A3", period=old)
     return facts
+
+
+@pytest.fixture
+async def oc3_year(facts):
+    """The annual 903 reading's cohort for the year to 31 March 2025 (1 April 2024 - 31 March 2025)."""
+    # 19 on 10 Jan 2025; looked after from the 14th to the 18th birthday. A YES contact on 1 Nov 2024 (the
+    # window: 10 Oct 2024 - 10 Feb 2025); on the birthday in independent living (U1, suitable) and working (F5).
+    await facts.care_period("turned-19", "2020-01-10", "2024-01-10", born="2006-01-10")
+    await facts.contact("turned-19", "2024-11-01", "YES")
+    await facts.accommodation("turned-19", "2024-06-01", "U1")
+    await facts.activity("turned-19", "2024-06-01", "F5")
+    # 20 on 1 Feb 2025; the only YES contact on 15 Oct 2024, before the window (1 Nov 2024 - 1 Mar 2025): not
+    # in touch, so their suitable accommodation is "not known".
+    await facts.care_period("turned-20-contact-too-early", "2019-02-01", "2023-02-01", born="2005-02-01")
+    await facts.contact("turned-20-contact-too-early", "2024-10-15", "YES")
+    await facts.accommodation("turned-20-contact-too-early", "2024-01-01", "U1")
+    # 17 on 1 Jun 2024, having left care on 1 May 2024 (16 years 11 months): relevant at 17. In touch (20 Jun
+    # 2024), with parents (B2, unsuitable), not in education, employment or training (G5).
+    await facts.care_period("turned-17-relevant", "2021-06-01", "2024-05-01", born="2007-06-01")
+    await facts.contact("turned-17-relevant", "2024-06-20", "YES")
+    await facts.accommodation("turned-17-relevant", "2024-05-01", "B2")
+    await facts.activity("turned-17-relevant", "2024-05-01", "G5")
+    # 17 on 1 Mar 2025 and still looked after: eligible, not in the return's cohort.
+    await facts.care_period("turned-17-looked-after", "2021-03-01", born="2008-03-01")
+    # 22 in the year: outside the 17th-21st birthdays.
+    await facts.care_period("turned-22", "2017-01-01", "2021-01-01", born="2003-01-01")
+    await facts.contact("turned-22", "2025-01-15", "YES")
+    # 21 on 20 Mar 2025; a YES contact on 15 Apr 2025, within a month after the birthday and before 30 April:
+    # counted from the day it is dated, not on 31 March.
+    await facts.care_period("turned-21", "2018-03-20", "2022-03-20", born="2004-03-20")
+    await facts.contact("turned-21", "2025-04-15", "YES")
+    return facts
