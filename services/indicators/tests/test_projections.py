@@ -93,3 +93,15 @@ def test_the_tables_read_are_those_after_from_or_join_and_not_its_own_parts_word
                FROM cla JOIN placements p USING (child_id) LEFT JOIN calendar_days c ON true
                WHERE EXISTS (SELECT 1 FROM visits v) AND y IN (SELECT 1 FROM moved)"""
     assert tables_read(query) == ("calendar_days", "care_periods", "placements", "visits")
+
+
+@pytest.mark.integration
+async def test_the_migrations_made_every_projection_table_with_its_declared_columns(sessions):
+    async with sessions() as session:
+        rows = (await session.exec(sa.text(
+            "SELECT table_name, column_name, is_nullable = 'YES' FROM information_schema.columns "
+            "WHERE table_schema = 'public'"))).all()
+    migrated = {(table, column): nullable for table, column, nullable in rows}
+    for name, declared in PROJECTIONS.items():
+        columns = {(name, c.name): c.nullable for c in declared.table.columns}
+        assert {k: v for k, v in migrated.items() if k[0] == name} == columns, name
