@@ -1,7 +1,8 @@
 """Partner clients, their credentials and their per-partner scopes.
 
 A client is registered in the clients file (``API_CLIENTS_FILE``; ``python -m backbone.clients`` creates,
-lists, rotates and revokes them) with its scopes and one or more credentials: the public keys it signs JWT
+lists, rotates and revokes them; a revocation also goes into each service's database, which running
+instances read every second) with its scopes and one or more credentials: the public keys it signs JWT
 client assertions with, the SHA-256 of a client secret (both exchanged at ``POST /oauth2/token`` for a
 short-lived signed access token, backbone.oauth), or the SHA-256 of a static bearer token (the development
 stack's, and partners not yet moved to client credentials). Nothing secret is stored.
@@ -27,14 +28,19 @@ class ClientRegistry:
     def __init__(self, entries: list[dict], issuer: TokenIssuer | None = None):
         self._entries = {e["client_id"]: e for e in entries if not e.get("revoked")}
         self._by_hash = {e["token_sha256"]: e["client_id"] for e in self._entries.values() if e.get("token_sha256")}
+        # Revoked since the file was read: the service's database's list (backbone.access.follow_revocations).
+        self._revoked: frozenset[str] = frozenset()
         self.issuer = issuer
+
+    def set_revoked(self, client_ids: set[str]) -> None:
+        self._revoked = frozenset(client_ids)
 
     def entry(self, client_id: str) -> dict | None:
         """A registered, unrevoked client's entry."""
-        return self._entries.get(client_id)
+        return None if client_id in self._revoked else self._entries.get(client_id)
 
     def client(self, client_id: str) -> ApiClient | None:
-        entry = self._entries.get(client_id)
+        entry = self.entry(client_id)
         return ApiClient(client_id, frozenset(entry["scopes"])) if entry else None
 
     def authenticate(self, token: str) -> ApiClient | None:

@@ -84,7 +84,7 @@ async def test_relay_publishes_committed_events_only_and_resends_after_a_crash(s
         await session.flush()
         await session.rollback()
 
-    crashing = OutboxRelay(sessions, CrashingProducer(producer), "/cla/test")
+    crashing = OutboxRelay.through(sessions, CrashingProducer(producer), "/cla/test")
     with pytest.raises(Exception):
         await crashing.publish_pending()
     async with sessions() as session:
@@ -95,7 +95,7 @@ async def test_relay_publishes_committed_events_only_and_resends_after_a_crash(s
     # left for the next attempt, with the failure recorded.
     assert rows == [(False, 0), (True, 1), (True, 1)]
 
-    relay = OutboxRelay(sessions, producer, "/cla/test")  # a restarted relay picks the rest up
+    relay = OutboxRelay.through(sessions, producer, "/cla/test")  # a restarted relay picks the rest up
     assert await relay.publish_pending() >= 2
     assert await relay.unpublished_count() == 0
 
@@ -114,7 +114,7 @@ async def test_consumer_applies_each_event_once_and_dead_letters_what_breaks_its
     prefix = f"consume-{uuid.uuid4().hex[:8]}-"
     async with sessions() as session, session.begin():
         publish(session, IHA, iha_event(f"{prefix}0"))
-    await OutboxRelay(sessions, producer, "/cla/test").publish_pending()
+    await OutboxRelay.through(sessions, producer, "/cla/test").publish_pending()
     await producer.send_and_wait("health", key=f"{prefix}bad".encode(), value=b'{"child_id": 1}',
                                  headers=[("ce_id", b"x"), ("ce_source", b"/t"), ("ce_type", b"uk.cla.health.nope.v1"),
                                           ("ce_specversion", b"1.0"), ("content-type", b"application/json")])

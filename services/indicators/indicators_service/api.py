@@ -63,11 +63,12 @@ async def children_behind(kpi_id: str, request: Request, purpose: RequiredPurpos
                           client: ApiClient = require_scope(CHILDREN)) -> list[dict]:
     """The children behind the figure, one row each (a row per item where a child can count twice, e.g. two
     periods of care): child_id, in_denominator, in_numerator, reason, and the breakdown column. The call is
-    audited: who, which KPI, which date, why."""
+    audited: who, which KPI, which date, why, and which children it disclosed."""
     kpi, day = _kpi(kpi_id), _as_of(as_of)
     async with request.app.state.runtime.sessions() as session, session.begin():
         rows = await request.app.state.engine.children(session, kpi, day)
-        record_access(session, client, "read", f"kpi-children:{kpi.id}:{day.isoformat()}", None, purpose)
+        record_access(session, client, "read", f"kpi-children:{kpi.id}:{day.isoformat()}", None, purpose,
+                      child_ids=sorted({row["child_id"] for row in rows}))
     return rows
 
 

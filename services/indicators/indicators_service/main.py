@@ -56,5 +56,5 @@ def create_app(settings: Settings | None = None):
         app.include_router(router)
         app.include_router(reports)
 
-    # Refusals are audited for /children/ paths only; drill-downs are audited when they happen (api.py).
-    return create_service_app(runtime, "Indicators service", configure, audit_refusals=False)
+    # A drill-down is audited when it happens (api.py), a refused one by the shared middleware (backbone.audit).
+    return create_service_app(runtime, "Indicators service", configure)
