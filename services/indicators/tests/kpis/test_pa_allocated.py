@@ -40,3 +40,16 @@ async def test_an_eligible_child_counts_from_the_day_they_complete_17_years_4_mo
         "record_version": 1})
     assert (await facts.kpi("pa_allocated", as_of=date(2025, 2, 28))).denominator == 0
     assert (await facts.kpi("pa_allocated", as_of=date(2025, 3, 1))).denominator == 1  # 0 of 1: no adviser
+
+
+async def test_an_eligible_child_exactly_17_years_4_months_old_on_d_is_counted_and_a_day_younger_is_not(facts):
+    # D = 2025-03-15. Born 2007-11-15: 17 years 4 months complete on 2025-03-15 = D: counted (0 of 1, no
+    # adviser). Born 2007-11-16: complete on 2025-03-16, the day after D: not counted.
+    for child, born in [("exactly", "2007-11-15"), ("a_day_young", "2007-11-16")]:
+        await facts.care_period(child, "2020-01-01", born=born)
+        await facts.event("leaving-care.care-leaver-status-recorded", {
+            "status_id": f"s-{child}", "child_id": child, "status": "eligible", "effective_date": "2024-01-01",
+            "record_version": 1})
+    kpi = await facts.kpi("pa_allocated", as_of=date(2025, 3, 15))
+    assert (kpi.numerator, kpi.denominator) == (0, 1)
+    assert set(await facts.children("pa_allocated", as_of=date(2025, 3, 15))) == {"exactly"}
