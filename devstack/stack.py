@@ -12,6 +12,7 @@ import httpx
 from devstack.infra import prepare_databases, run_blocking
 from devstack.processes import stop_leftover, terminate
 from devstack.services import SERVICES, Service
+from devstack.waiting import behind, wait_until
 
 
 class ServiceStack:
@@ -97,6 +98,24 @@ class ServiceStack:
             if waiting and time.monotonic() > deadline:
                 raise TimeoutError(f"not ready after {timeout}s: {', '.join(sorted(waiting))} (logs in {self.log_dir})")
             time.sleep(0.2)
+
+    def wait_until_applied(self, within: float = 60) -> None:
+        """Wait until every record the running services stored is on the bus (their outboxes are empty) and
+        the indicators service has applied all of it (its group's committed offsets at the end of every
+        topic): the KPIs then reflect everything posted so far."""
+        producers = [name for name in self._processes if name != "indicators"]
+        wait_until(lambda: not any(run_blocking(self._unpublished(name)) for name in producers), within,
+                   f"every event of {', '.join(producers)} published")
+        if "indicators" in self._processes:
+            wait_until(lambda: not behind(self.bootstrap, "indicators"), within,
+                       "the indicators service's consumer at the end of every topic")
+
+    async def _unpublished(self, name: str) -> int:
+        connection = await asyncpg.connect(self.database_urls[name])
+        try:
+            return await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        finally:
+            await connection.close()
 
     def stop(self) -> None:
         for process in self._processes.values():

@@ -122,3 +122,18 @@ def test_history_holds_month_end_values_without_a_manual_step(people):
     assert latest["value"] == live["value"] and latest["numerator"] == live["numerator"]
     month_end = date.fromisoformat(latest["month_end"])
     assert month_end < today() and (month_end + timedelta(days=1)).day == 1
+
+
+def test_a_school_day_kpi_as_of_a_date_the_school_calendar_does_not_cover_is_a_422_naming_it(people):
+    # As of 31 December 2020, pep_initial_on_time would count school days from 3 September 2019, a day before
+    # the shipped term dates begin: refused, never an empty figure. (Past their end is the future today.)
+    for path in ("/kpis/pep_initial_on_time", "/kpis/pep_initial_on_time/children"):
+        response = people["manager"].get(path, purpose="test: outside the school calendar", as_of="2020-12-31")
+        assert response.status_code == 422, response.text
+        detail = response.json()["detail"][0]
+        assert detail["loc"] == ["query", "as_of"] and "term_dates.toml" in detail["msg"] and "2019-09-04" in detail["msg"]
+    # Every KPI at once: the others have their figures, this one its gap and no figure.
+    kpis = {k["id"]: k for k in people["analyst"].get("/kpis", as_of="2020-12-31").json()}
+    assert kpis["pep_initial_on_time"]["value"] is None and "term_dates.toml" in kpis["pep_initial_on_time"]["gap"]
+    assert "gap" not in kpis["iha_within_20_working_days"]
+    assert people["analyst"].get("/kpis/pep_initial_on_time", as_of="2021-01-31").status_code == 200

@@ -18,6 +18,7 @@ from backbone.outbox import OutboxRelay, publish
 from backbone.settings import to_asyncpg_url
 from devstack.broker import KafkaBroker, ensure_topics, topic_specs
 from devstack.infra import free_port
+from devstack.waiting import eventually
 
 pytestmark = pytest.mark.integration
 IHA = "uk.cla.health.initial-health-assessment-completed.v1"
@@ -32,15 +33,6 @@ async def stage(sessions, children: list[str]) -> None:
     async with sessions() as session, session.begin():
         for child in children:
             publish(session, IHA, iha_event(child))
-
-
-async def wait_for(condition, timeout: float, what: str) -> None:
-    try:
-        async with asyncio.timeout(timeout):
-            while not await condition():
-                await asyncio.sleep(0.1)
-    except TimeoutError:
-        raise AssertionError(f"{what}: not all published and applied within {timeout:.0f}s") from None
 
 
 async def topic_ids(bootstrap: str, expected: int) -> set[str]:
@@ -84,24 +76,32 @@ async def test_broker_killed_with_sigkill_loses_no_acknowledged_event_and_consum
         tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
         before = [f"before-{n}" for n in range(50)]
         await stage(sessions, before)
-        await wait_for(lambda: _all_published_and_applied(relay, applied, before), 60, "events before the crash")
+        await eventually(lambda: _all_published_and_applied(relay, applied, before), 60,
+                         "the events before the crash published and applied")
 
         broker.kill()
         during = [f"during-{n}" for n in range(50)]  # recorded while the broker is down: held in the outbox
         await stage(sessions, during)
-        await asyncio.sleep(2)
-        assert await relay.unpublished_count() == 50
-        assert outbox.BACKLOG._value.get() == 50 and outbox.OLDEST_AGE._value.get() > 1  # what operators see
+
+        async def backlog_measured() -> bool:  # what operators see: the relay measures it every second
+            return outbox.BACKLOG._value.get() == 50 and outbox.OLDEST_AGE._value.get() > 1
+
+        await eventually(backlog_measured, 30, "a backlog of 50 events over a second old")
+        assert await relay.unpublished_count() == 50  # tried meanwhile, none went out
 
         await asyncio.to_thread(broker.start)  # same data folder, same ports
         after = [f"after-{n}" for n in range(50)]
         await stage(sessions, after)
         everything = before + during + after
-        await wait_for(lambda: _all_published_and_applied(relay, applied, everything), 90, "events after the restart")
+        await eventually(lambda: _all_published_and_applied(relay, applied, everything), 90,
+                         "the events after the restart published and applied")
 
         assert sorted(applied) == sorted(everything)  # each applied exactly once, none lost
-        await asyncio.sleep(1.5)  # the relay measures its backlog every second
-        assert outbox.BACKLOG._value.get() == 0 and outbox.OLDEST_AGE._value.get() == 0
+
+        async def backlog_cleared() -> bool:
+            return outbox.BACKLOG._value.get() == 0 and outbox.OLDEST_AGE._value.get() == 0
+
+        await eventually(backlog_cleared, 30, "the backlog measured empty")
         async with sessions() as session:
             processed = (await session.exec(text("SELECT count(*) FROM processed_events WHERE source = '/cla/crash-test'"))).one()
         assert processed == (150,)
@@ -169,7 +169,7 @@ async def test_a_broker_stopped_for_45s_during_writes_gets_every_write_once_with
     try:
         ensure_topics(broker.bootstrap_servers)
         tasks = [asyncio.create_task(relay.run()), asyncio.create_task(write_steadily())]
-        await wait_for(lambda: _published_count(sessions, at_least=20), 60, "writes before the outage")
+        await eventually(lambda: _published_count(sessions, at_least=20), 60, "writes before the outage")
 
         await asyncio.to_thread(broker.stop)  # a controlled stop, as `docker compose stop kafka` does
         await asyncio.sleep(45)  # the outage: longer than a send's timeout (40 s), while the partner keeps writing
@@ -179,7 +179,7 @@ async def test_a_broker_stopped_for_45s_during_writes_gets_every_write_once_with
         await tasks.pop()
 
         # Within seconds of the broker's return (it took for ever before: only a restart of the service helped).
-        await wait_for(lambda: _published(relay), 20, "every write after the broker's return")
+        await eventually(lambda: _published(relay), 20, "every write after the broker's return")
         counts = await topic_counts(broker.bootstrap_servers)
         assert len(accepted) > 1000  # written all along: before, during and after the outage
         assert {event_id: counts[event_id] for event_id in accepted if counts[event_id] != 1} == {}  # each once

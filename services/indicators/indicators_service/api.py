@@ -45,15 +45,23 @@ def _described(request: Request, kpi: Kpi, value: dict) -> dict:
 @router.get("/kpis")
 async def all_kpis(request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> list[dict]:
     """Every KPI as of a date: [{id, value, numerator, denominator, as_of, unit, title, domain, direction,
-    target, rag, benchmarks}], with ``breakdown`` and ``reported_separately`` where the KPI has them."""
+    target, rag, benchmarks}], with ``breakdown`` and ``reported_separately`` where the KPI has them, and
+    ``gap`` (why value, numerator and denominator are null) where the KPI's calendar does not cover the date."""
     day, engine = _as_of(as_of), request.app.state.engine
     async with request.app.state.runtime.sessions() as session:
         return [_described(request, KPIS[v.id], v.as_json()) for v in await engine.all(session, day)]
 
 
+def _computable(request: Request, kpi: Kpi, day: date) -> None:
+    """422 for a date the KPI's calendar does not cover: no figure from half a calendar."""
+    if reason := request.app.state.engine.gap(kpi, day):
+        raise InputError("as_of", reason, "query")
+
+
 @router.get("/kpis/{kpi_id}")
 async def one_kpi(kpi_id: str, request: Request, as_of: date | None = AsOf, client: ApiClient = require_scope(READ)) -> dict:
     kpi, day = _kpi(kpi_id), _as_of(as_of)
+    _computable(request, kpi, day)
     async with request.app.state.runtime.sessions() as session:
         return _described(request, kpi, (await request.app.state.engine.value(session, kpi, day)).as_json())
 
@@ -65,6 +73,7 @@ async def children_behind(kpi_id: str, request: Request, purpose: RequiredPurpos
     periods of care): child_id, in_denominator, in_numerator, reason, and the breakdown column. The call is
     audited: who, which KPI, which date, why, and which children it disclosed."""
     kpi, day = _kpi(kpi_id), _as_of(as_of)
+    _computable(request, kpi, day)
     async with request.app.state.runtime.sessions() as session, session.begin():
         rows = await request.app.state.engine.children(session, kpi, day)
         record_access(session, client, "read", f"kpi-children:{kpi.id}:{day.isoformat()}", None, purpose,

@@ -4,6 +4,7 @@ date moves on (every ``refresh_seconds``)."""
 
 import asyncio
 import logging
+from datetime import datetime, timezone
 
 from prometheus_client import Gauge
 from sqlalchemy import text
@@ -31,6 +32,9 @@ TARGET = Gauge("cla_kpi_target", "The council's target for the KPI (configured)"
 BREACHING = Gauge("cla_kpi_breaching_target", "1 when the KPI is worse than its target, 0 when not (NaN: no data)", ["kpi"])
 BENCHMARK = Gauge("cla_kpi_benchmark", "Published comparison value (England, statistical neighbours…), configured",
                   ["kpi", "benchmark"])
+SCHOOL_CALENDAR_ENDS = Gauge("cla_school_calendar_last_day_timestamp_seconds",
+                             "The last day the council's term dates cover (Unix time, midnight UTC): the KPIs "
+                             "that count school days have no figure after it", ["calendar"])
 REFRESHED = Gauge("cla_kpi_refreshed_timestamp_seconds", "When the KPI gauges were last computed (stale-data alert)")
 OVERDUE = Gauge("cla_worklist_overdue", "Items on the work list past their due date today", ["worklist"])
 SECONDS = Gauge("cla_kpi_compute_seconds", "How long the KPI's query took at the last refresh", ["kpi"])
@@ -47,6 +51,9 @@ class KpiGauges:
                  settle_seconds: float = 0.2):
         self.engine = engine
         self.targets = targets
+        calendar = engine.school_calendar
+        SCHOOL_CALENDAR_ENDS.labels(calendar.name).set(
+            datetime.combine(calendar.last_day, datetime.min.time(), timezone.utc).timestamp())
         for kpi, target in targets.items():
             if target.value is not None:
                 TARGET.labels(kpi).set(target.value)

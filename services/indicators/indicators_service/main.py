@@ -5,7 +5,7 @@ from backbone.runtime import ServiceRuntime
 
 from indicators_service.api import router
 from indicators_service.reports.routes import router as reports
-from indicators_service.calendars import SchoolDays, WorkingDays, calendar_rows, load_calendar
+from indicators_service.calendars import SchoolCalendar, SchoolDays, WorkingDays, calendar_rows, load_calendar
 from indicators_service.gauges import KpiGauges
 from indicators_service.kpis.engine import KpiEngine
 from indicators_service.kpis.history import History
@@ -19,7 +19,7 @@ def kpi_engine(settings: Settings) -> KpiEngine:
     """The engine, with every setting a KPI may name (a KPI naming an unknown one fails here, at start-up)."""
     named = {name for kpi in KPIS.values() for name in (*kpi.settings, kpi.denominator_setting) if name}
     named |= {name for work_list in WORKLISTS.values() for name in work_list.settings}
-    return KpiEngine({name: getattr(settings, name) for name in named})
+    return KpiEngine({name: getattr(settings, name) for name in named}, SchoolCalendar.from_file(settings.term_dates_file))
 
 
 def calendar(settings: Settings) -> list[tuple]:

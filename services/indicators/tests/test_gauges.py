@@ -69,3 +69,9 @@ async def test_each_work_list_has_a_gauge_of_its_overdue_items_with_no_child_in_
     assert REGISTRY.get_sample_value("cla_worklist_overdue", {"worklist": "initial_pep_due"}) == 0
     for sample in next(m for m in REGISTRY.collect() if m.name == "cla_worklist_overdue").samples:
         assert set(sample.labels) == {"worklist"}
+
+
+async def test_the_last_day_of_the_school_calendar_is_exported_for_the_alert_before_it_runs_out(sessions, engine):
+    KpiGauges(sessions, engine, refresh_seconds=60, targets={})
+    assert REGISTRY.get_sample_value("cla_school_calendar_last_day_timestamp_seconds", {"calendar": "term_dates.toml"}) \
+        == datetime(2028, 7, 20, tzinfo=timezone.utc).timestamp()  # the shipped term dates' last day

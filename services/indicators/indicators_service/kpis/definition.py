@@ -64,6 +64,10 @@ class Kpi:
     denominator_setting: str | None = None  # RATE_PER_10K: the setting holding the population
     reference: str = ""  # where the definition comes from
     position: int = 100  # where it stands in its domain's list (report, dashboards, catalogue); then by id
+    # A KPI counting school days: how many days before its 12-month window its query reads them (a due date
+    # counts from a record that old). It is not computed as of a date the school calendar does not cover
+    # from there (calendars.SchoolCalendar). None: it counts no school days.
+    school_days_look_back: int | None = None
 
     @cached_property
     def sources(self) -> tuple[str, ...]:

@@ -63,3 +63,23 @@ async def test_long_term_stability_the_placement_before_an_adoption_by_the_child
     assert (kpi.value, kpi.numerator, kpi.denominator) == (100.0, 1, 1)
     assert (await facts.children("placement_stability_long_term", as_of=date(2023, 3, 31)))["b"] == (
         True, True, "placed for adoption; adoptive and previous placement since 2020-11-15")
+
+
+async def test_long_term_stability_on_each_of_its_thresholds(facts):
+    # D = 2025-03-31. Cohort: in care on or before D - 30 months = 2022-09-30, under 16 on D (born after
+    # 2009-03-31). Numerator: with the current carer since D - 2 years = 2023-03-31 or earlier.
+    e = await facts.care_period("entered_30_months", "2022-09-30")           # exactly 30 months: in the cohort
+    await facts.placement("entered_30_months", "2022-09-30", carer="X", period=e)   # with X since: yes
+    s = await facts.care_period("sixteen", "2020-01-01", born="2009-03-31")  # exactly 16 on D: out
+    await facts.placement("sixteen", "2020-01-01", carer="X", period=s)
+    t = await facts.care_period("two_years", "2021-01-01")
+    await facts.placement("two_years", "2021-01-01", "2023-03-31", carer="X", period=t)
+    await facts.placement("two_years", "2023-03-31", carer="Y", period=t)     # with Y exactly 2 years: yes
+    u = await facts.care_period("a_day_short", "2021-01-01")
+    await facts.placement("a_day_short", "2021-01-01", "2023-04-01", carer="X", period=u)
+    await facts.placement("a_day_short", "2023-04-01", carer="Y", period=u)   # a day short of 2 years: no
+    # Cohort: entered_30_months, two_years, a_day_short; numerator: the first two. 2 of 3 = 66.7%.
+    kpi = await facts.kpi("placement_stability_long_term")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (66.7, 2, 3)
+    assert (await facts.children("placement_stability_long_term"))["two_years"] == (
+        True, True, "with the same carer since 2023-03-31")

@@ -23,3 +23,20 @@ async def test_social_worker_changes_count_new_workers_in_the_window_not_the_fir
     assert [rows[c][2] for c in "abc"] == ["2 changes of social worker in the 12 months",
                                            "1 change of social worker in the 12 months",
                                            "0 changes of social worker in the 12 months"]
+
+
+async def test_a_change_on_the_windows_first_day_counts(facts):
+    # Window 2024-04-01 to D = 2025-03-31. "edge" changes worker on 2024-04-01 (the window's first day: a
+    # change in it) and again on 2024-10-01: 2 changes, in the numerator. "before" changes on 2024-03-31 (the
+    # day before the window: not counted) and on 2024-10-01: 1 change. 1 of 2 = 50%.
+    for child in ("edge", "before"):
+        await facts.care_period(child, "2023-01-01")
+    await facts.social_worker("edge", "W1", "2023-01-01", "2024-04-01")
+    await facts.social_worker("edge", "W2", "2024-04-01", "2024-10-01")
+    await facts.social_worker("edge", "W3", "2024-10-01")
+    await facts.social_worker("before", "W1", "2023-01-01", "2024-03-31")
+    await facts.social_worker("before", "W2", "2024-03-31", "2024-10-01")
+    await facts.social_worker("before", "W3", "2024-10-01")
+    kpi = await facts.kpi("social_worker_changes_12m")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (50.0, 1, 2)
+    assert (await facts.children("social_worker_changes_12m"))["edge"][2] == "2 changes of social worker in the 12 months"

@@ -42,3 +42,18 @@ async def test_visits_are_due_a_week_into_a_placement_then_every_6_weeks_or_3_mo
     assert children["short"] == (True, False, "last visited 2025-01-15, next due 2025-02-26 (33 days overdue)")
     assert children["moved"] == (True, False, "placed 2025-03-20, no visit since; first due 2025-03-27 (4 days overdue)")
     assert children["same_carer"] == (True, True, "last visited 2025-01-10, next due 2025-04-10")
+
+
+async def test_a_visit_due_on_d_itself_is_on_time_and_one_due_the_day_before_is_not(facts):
+    # D = 2025-03-31. Placed 2024-12-01 (U6, not long-term): visits every 6 weeks (42 days).
+    # "due_today" last visited 2025-02-17: next due 2025-02-17 + 42 days = 2025-03-31 = D: on time.
+    # "due_yesterday" last visited 2025-02-16: next due 2025-03-30: 1 day overdue on D. 1 of 2 = 50%.
+    for child, visited in [("due_today", "2025-02-17"), ("due_yesterday", "2025-02-16")]:
+        p = await facts.care_period(child, "2024-12-01")
+        await facts.placement(child, "2024-12-01", period=p, placement_type="U6")
+        await facts.visit(child, visited)
+    kpi = await facts.kpi("visits_on_time")
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 2, 50.0)
+    children = await facts.children("visits_on_time")
+    assert children["due_today"] == (True, True, "last visited 2025-02-17, next due 2025-03-31")
+    assert children["due_yesterday"] == (True, False, "last visited 2025-02-16, next due 2025-03-30 (1 days overdue)")

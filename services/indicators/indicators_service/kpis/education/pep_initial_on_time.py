@@ -10,9 +10,11 @@ def pep_due(notified: str) -> str:
 
 # Due = the Nth school day (10 by default) after the Virtual School was notified (that day is day 0), read
 # from the council's school-day calendar. A notification belongs to the period of care it falls in. 10 school
-# days never span more than 120 calendar days (a summer holiday), which bounds the rows read. A period of
+# days never span more than LOOK_BACK calendar days (a summer holiday), which bounds the rows read. A period of
 # care with no notification is reported separately, with the date its PEP would have fallen due had the
 # Virtual School been told the day care began; no due date exists beyond the configured term dates.
+LOOK_BACK = 120
+
 KPI = Kpi(
     id="pep_initial_on_time",
     title="Initial PEPs on time",
@@ -28,19 +30,20 @@ KPI = Kpi(
               "Regulations 2010 reg 48",
     settings=("initial_pep_school_days",),
     separately="periods of care with no Virtual School notification recorded",
+    school_days_look_back=LOOK_BACK,
     query=f"""
         WITH periods AS (
             SELECT p.care_period_id, p.child_id, p.start_date, p.end_date
             FROM care_periods p
             WHERE p.legal_status NOT IN {SHORT_BREAKS} AND p.start_date <= :d
-              AND (p.end_date IS NULL OR p.end_date >= CAST(:window_start AS date) - 120)
+              AND (p.end_date IS NULL OR p.end_date >= CAST(:window_start AS date) - {LOOK_BACK})
         ),
         notified AS (
             SELECT n.notification_id, n.child_id, n.notified_date, p.care_period_id, p.end_date
             FROM virtual_school_notifications n
             JOIN periods p ON p.child_id = n.child_id AND p.start_date <= n.notified_date
                           AND (p.end_date IS NULL OR n.notified_date <= p.end_date)
-            WHERE n.notified_date BETWEEN CAST(:window_start AS date) - 120 AND :d
+            WHERE n.notified_date BETWEEN CAST(:window_start AS date) - {LOOK_BACK} AND :d
         ),
         due AS (
             SELECT * FROM (
