@@ -1,12 +1,12 @@
 """Revoked clients, used client assertions and refused attempts without a credential in the database, where
 every instance sees them; the children an access disclosed (backbone.migrations.create_shared_access_tables_v1).
 
-Revision ID: 0014
+Revision ID: 0015
 """
 from backbone.migrations import create_shared_access_tables_v1
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,12 @@
 """Revoked clients, used client assertions and refused attempts without a credential in the database, where
 every instance sees them; the children an access disclosed (backbone.migrations.create_shared_access_tables_v1).
 
-Revision ID: 0011
+Revision ID: 0013
 """
 from backbone.migrations import create_shared_access_tables_v1
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
