@@ -111,14 +111,17 @@ def test_education_slice_initial_pep_on_time(partners):
 def test_leaving_care_slice_personal_adviser_allocated(partners):
     child = new_child()
     born = TODAY - timedelta(days=int(17.6 * 365.25))  # 17 years 7 months: over the 17y4m threshold
-    enter_care(partners, child, TODAY - timedelta(days=400), born=born)
     before = kpi(partners, "pa_allocated")
-    partners["leaving"].post_ok(f"/children/{child}/leaving-care-status",
-                                {"status": "eligible", "effective_date": (TODAY - timedelta(days=30)).isoformat()})
+    # Looked after for the last 400 days (from 16 years 5 months): eligible from the care history alone.
+    enter_care(partners, child, TODAY - timedelta(days=400), born=born)
     wait_for_kpi(partners, "pa_allocated", {"numerator": before["numerator"], "denominator": before["denominator"] + 1})
     partners["leaving"].post_ok(f"/children/{child}/adviser-allocations",
                                 {"role": "personal_adviser", "start_date": (TODAY - timedelta(days=5)).isoformat()})
     wait_for_kpi(partners, "pa_allocated", {"numerator": before["numerator"] + 1})
+    # A recorded decision overrides the care history: no longer supported, out of the population.
+    partners["leaving"].post_ok(f"/children/{child}/leaving-care-status",
+                                {"status": "no_longer_supported", "effective_date": (TODAY - timedelta(days=1)).isoformat()})
+    wait_for_kpi(partners, "pa_allocated", {"numerator": before["numerator"], "denominator": before["denominator"]})
 
 
 def test_kpi_api_lists_every_kpi_with_its_parts(partners):
