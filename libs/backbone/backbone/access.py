@@ -25,9 +25,13 @@ async def follow_revocations(sessions: Sessions, registry, every: float = REVOCA
     while True:
         await asyncio.sleep(every)
         try:
-            registry.set_revoked(await revoked_clients(sessions))
+            revoked = await revoked_clients(sessions)
         except Exception as error:  # the database is down: readiness says so; the last known list stands
             log.warning("revoked clients not read: %s", error)
+            continue
+        if newly := revoked - registry.revoked:
+            log.warning("client(s) revoked, refused from now on: %s", ", ".join(sorted(newly)))
+        registry.set_revoked(revoked)
 
 
 async def first_use_of_assertion(sessions: Sessions, client_id: str, jti: str, expires: float) -> bool:

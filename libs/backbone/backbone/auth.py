@@ -32,6 +32,10 @@ class ClientRegistry:
         self._revoked: frozenset[str] = frozenset()
         self.issuer = issuer
 
+    @property
+    def revoked(self) -> frozenset[str]:
+        return self._revoked
+
     def set_revoked(self, client_ids: set[str]) -> None:
         self._revoked = frozenset(client_ids)
 

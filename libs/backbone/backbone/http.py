@@ -14,7 +14,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
-
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backbone.access import follow_revocations, revoked_clients

@@ -152,3 +152,20 @@ async def test_text_postgresql_cannot_store_is_a_422_not_a_500(client, raw):
     response = await client.post("/children/C1/records", content=raw, headers={**TOKEN, "Content-Type": "application/json"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "note_code"]
     assert client.app.state.read == []
+
+
+@pytest.mark.parametrize("trusted_proxies, right_token_answer", [("", 429), ("127.0.0.1, 10.0.0.0/8", 200)])
+async def test_x_forwarded_for_names_the_source_only_from_a_trusted_proxy(trusted_proxies, right_token_answer):
+    """Requests here come from 127.0.0.1 (httpx's ASGI transport). Untrusted, its X-Forwarded-For is ignored:
+    three failures lock 127.0.0.1 out, whatever address the next request claims. Trusted (a proxy named in
+    TRUSTED_PROXIES), each forwarded address is a source of its own."""
+    app = make_app(failed_authentications_per_minute=3, trusted_proxies=trusted_proxies)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        for n in range(3):
+            guess = await client.post("/children/C1/records", json={},
+                                      headers={"Authorization": f"Bearer guess-{n}", "X-Forwarded-For": "203.0.113.9"})
+            assert guess.status_code == 401
+        right = await client.post("/children/C1/records", json={"note_code": "x"},
+                                  headers={**TOKEN, "X-Forwarded-For": "198.51.100.7"})
+        assert right.status_code == right_token_answer
+    await app.state.runtime.engine.dispose()
