@@ -13,11 +13,12 @@ waits for it and retries, since the record is not at fault.
 import asyncio
 import logging
 import socket
+import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer
 from prometheus_client import Counter, Gauge
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +36,8 @@ DEAD_LETTERS = Counter("cla_consumer_dead_letters_total", "Records parked in dea
 RESTARTS = Counter("cla_consumer_restarts_total", "Consumer restarts after a failure", ["group"])
 LAG = Gauge("cla_consumer_lag_records", "Records on the partition not yet applied (high watermark - position)",
             ["group", "topic", "partition"])
+PARKED = Gauge("cla_consumer_parked_records", "Records sitting in the service's dead_letters table (read from it)",
+               ["group"])
 NEWEST_APPLIED = Gauge("cla_consumer_newest_record_timestamp_seconds",
                        "Broker timestamp of the newest record the consumer has handled (time() - this = its age)",
                        ["group"])
@@ -121,14 +124,20 @@ async def dead_letter(session: AsyncSession, record, event: Event | None, reason
     log.warning("parked %s[%s]@%s (%s): %s", record.topic, record.partition, record.offset, reason, type(error).__name__)
     session.add(DeadLetter(
         topic=record.topic, partition=record.partition, offset=record.offset,
-        event_id=event.id if event else None, event_type=event.type if event else None,
+        event_id=storable(event.id) if event else None, event_type=storable(event.type) if event else None,
         error=dead_letter_reason(reason, error),
     ))
     return True
 
 
 def dead_letter_reason(reason: str, error: Exception) -> str:
-    return f"{reason}: {describe(error)}"[:2000]
+    return storable(f"{reason}: {describe(error)}")[:2000]
+
+
+def storable(text: str) -> str:
+    """``text`` with every character that is not printable escaped (\\x00, \\udcff...): a reason that quotes a
+    record's bytes can always be stored (PostgreSQL refuses a NUL, UTF-8 a lone surrogate) and read."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def describe(error: Exception) -> str:
@@ -165,6 +174,13 @@ class EventConsumer:
         self._retry_seconds = retry_seconds
         self.client = None  # the running consumer's client, for readiness checks
         self._newest = 0.0  # broker timestamp of the newest record handled, in seconds
+        # False from a failure (a restart, a wait for the database) until a batch is committed again: readiness.
+        self.healthy = True
+        self._parked_counted_at = 0.0
+        # Every label set an alert reads exists from the start at 0, so the first increase is seen as one.
+        for reason in (INVALID, APPLY_FAILED):
+            DEAD_LETTERS.labels(group_id, reason)
+        RESTARTS.labels(group_id)
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -195,6 +211,7 @@ class EventConsumer:
                 raise
             except Exception:
                 log.exception("consumer %s failed; restarting from committed offsets", self._group_id)
+                self.healthy = False
                 RESTARTS.labels(self._group_id).inc()
                 await asyncio.sleep(1)
             finally:
@@ -204,25 +221,46 @@ class EventConsumer:
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
-            changed = False
+            changed = skipped = False
             for tp, records in batches.items():
+                self._set_lag(consumer, tp, records[0].offset)  # while they are applied, they are behind
                 for record in records:
-                    changed |= await self.apply(record)
-                LAG.labels(self._group_id, tp.topic, str(tp.partition)).set(
-                    max(0, (consumer.highwater(tp) or 0) - (records[-1].offset + 1)))
+                    applied = await self.apply(record)
+                    changed, skipped = changed or applied, skipped or not applied
+                self._set_lag(consumer, tp, records[-1].offset + 1)
                 self._newest = max(self._newest, records[-1].timestamp / 1000)  # of all partitions: never backwards
                 NEWEST_APPLIED.labels(self._group_id).set(self._newest)
             if batches:
                 await consumer.commit()
+            self.healthy = True
+            await self.count_parked(now=skipped)  # a record not applied may have been parked
             if changed and self._after_changes:
                 await self._after_changes()
 
+    def _set_lag(self, consumer: AIOKafkaConsumer, tp, next_offset: int) -> None:
+        LAG.labels(self._group_id, tp.topic, str(tp.partition)).set(max(0, (consumer.highwater(tp) or 0) - next_offset))
+
+    async def count_parked(self, now: bool = True, every_seconds: float = 15) -> None:
+        """Read how many records sit in dead_letters (redrive, in another process, takes them out)."""
+        if not now and time.monotonic() - self._parked_counted_at < every_seconds:
+            return
+        self._parked_counted_at = time.monotonic()
+        try:
+            async with self._sessions() as session:
+                PARKED.labels(self._group_id).set((await session.exec(select(func.count()).select_from(DeadLetter))).scalar_one())
+        except Exception as error:  # the database is unwell: the next batch waits for it; this figure can wait too
+            log.warning("consumer %s: could not count dead_letters (%s)", self._group_id, type(error).__name__)
+
     async def apply(self, record) -> bool:
-        return await apply_patiently(self._sessions, self.handle, record, self._group_id, self._attempts, self._retry_seconds)
+        return await apply_patiently(self._sessions, self.handle, record, self._group_id, self._attempts,
+                                     self._retry_seconds, waiting=self._waiting)
+
+    def _waiting(self) -> None:
+        self.healthy = False
 
 
 async def apply_patiently(sessions: Sessions, handle: Handler, record, group: str, attempts: int = 3,
-                          retry_seconds: float = 0.2) -> bool:
+                          retry_seconds: float = 0.2, waiting: Callable[[], None] = lambda: None) -> bool:
     """Apply one record; retry a failure with backoff, then park it so the partition moves on.
 
     While the database is unreachable or unwell the failure is systemic, not the record's: wait without counting."""
@@ -232,6 +270,7 @@ async def apply_patiently(sessions: Sessions, handle: Handler, record, group: st
             return await apply_record(sessions, handle, record, group)
         except Exception as error:
             if systemic(error) or not await reachable(sessions):
+                waiting()
                 log.warning("consumer %s: the database is unwell (%s); retrying", group, type(error).__name__)
                 await asyncio.sleep(max(1.0, retry_seconds))
                 continue

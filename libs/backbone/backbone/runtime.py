@@ -110,4 +110,6 @@ class ServiceRuntime:
         if self.consumer:
             clients.append(self.consumer.client)
         checks["broker"] = all([c is not None and await broker_reachable(c) for c in clients])
+        if self.consumer:
+            checks["consumer"] = self.consumer.healthy  # False while it restarts or waits, until it applies again
         return checks
