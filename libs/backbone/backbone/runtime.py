@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from backbone.consumer import EventConsumer, Handler
+from backbone.consumer import BatchHandler, EventConsumer, Handler
 from backbone.db import create_engine, reachable, session_factory
 from backbone.housekeeping import Housekeeping
 from backbone.kafka import broker_reachable, create_producer
@@ -45,7 +45,8 @@ class ServiceRuntime:
         return self
 
     def consume_events(
-        self, topics: list[str], handle: Handler, after_changes: Callable[[], Awaitable[None]] | None = None
+        self, topics: list[str], handle: Handler, handle_batch: BatchHandler | None = None,
+        after_changes: Callable[[], Awaitable[None]] | None = None,
     ) -> "ServiceRuntime":
         self.consumer = EventConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -53,6 +54,7 @@ class ServiceRuntime:
             topics=topics,
             sessions=self.sessions,
             handle=handle,
+            handle_batch=handle_batch,
             after_changes=after_changes,
             instance_id=self.settings.consumer_instance_id,
         )
