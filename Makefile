@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test lint unit integration e2e fuzz bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
+.PHONY: install tools run reset test lint unit integration e2e fuzz bench bench-writes bench-replay bench-consume bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench-writes: install tools
 ## bench-replay: publish 1,000,000 synthetic events and time the indicators replay (events/s)
 bench-replay: install
 	$(BIN)/python -m bench.replay
+
+## bench-consume: the live consumer's catch-up (events/s) beside the replay's rate on the same history, and a
+## single record published behind a 20,000-event burst
+bench-consume: install
+	$(BIN)/python -m bench.consume
 
 ## bench-kpis: a synthetic council of 100,000 children; every KPI today and 5 years back, GET /kpis, drill-down, history
 bench-kpis: install

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from functools import partial
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def main() -> None:
 
         read = asyncio.run(rebuild(database_url=to_asyncpg_url(database), bootstrap_servers=broker.bootstrap_servers,
                                    topics=TOPICS, tables=REBUILT_TABLES, handle=apply_event,
-                                   handle_batch=apply_events, batch_size=args.batch, progress=progress))
+                                   handle_batch=partial(apply_events, stored_noted=True), batch_size=args.batch, progress=progress))
         seconds = time.monotonic() - began
         print(f"\nreplay    {read:,} events in {seconds:.1f} s: {read / seconds:,.0f} events/s "
               f"(batches of {args.batch}; includes the swap)")

@@ -1,5 +1,6 @@
 """CloudEvents 1.0 in Kafka binary mode: ce_* headers, a plain JSON value, key = pseudonymous child id."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from event_contracts.upcasters import UPCASTERS
 
 _FORMAT = JSONFormat()
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
+# What PostgreSQL cannot store in text or jsonb: a NUL, or a lone surrogate (no UTF-8 for it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class InvalidEvent(ValueError):
@@ -81,6 +84,12 @@ def from_kafka_record(record) -> Event:
         raise InvalidEvent(f"not a CloudEvent in binary mode: {error}") from error
     event_type = event.get_type()
     data = event.get_data()
+    attributes = {"ce_id": event.get_id(), "ce_source": event.get_source(), "ce_type": event_type,
+                  "ce_subject": event.get_subject() or ""}
+    # JSON text holds a NUL or a surrogate only as a \u escape: the walk through the data is needed only then.
+    if where := unstorable(attributes) or (b"\\u" in (record.value or b"") and unstorable(data, "data")):
+        # Caught here, as the record's fault, rather than by the database on every attempt to apply or park it.
+        raise InvalidEvent(f"{where} holds a NUL or a character that is not UTF-8")
     try:
         # Tolerant reader; and the reasons name fields and rules, never values (they are kept in dead_letters).
         problems = event_contracts.validation_errors(event_type, data, tolerant=True, quote_values=False)
@@ -97,3 +106,17 @@ def from_kafka_record(record) -> Event:
         time=event.get_time(),
         data=data,
     )
+
+
+def unstorable(value, where: str = "") -> str | None:
+    """The first place in ``value`` (a string, or JSON's lists and objects) holding a string PostgreSQL cannot
+    store; None when it can all be stored."""
+    if isinstance(value, str):
+        return (where or "value") if _UNSTORABLE.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inside = f"{where}.{key}" if where else str(key)
+        if found := (unstorable(key, f"a property name in {where or 'it'}") if isinstance(key, str) else None) \
+                or unstorable(item, inside):
+            return found
+    return None

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
@@ -33,6 +33,9 @@ REQUEST_SECONDS = Histogram(
     ["method", "route", "status"],
 )
 
+# What the ServerErrors alert reads: one series per service that exists at 0 from the start, so that the
+# first 5xx is an increase (a histogram series is born only with its first observation).
+SERVER_ERRORS = Counter("cla_http_server_errors_total", "Requests answered 5xx")
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -74,6 +77,8 @@ class MeasureAndAuditRefusals:
         finally:
             route = getattr(scope.get("route"), "path", None)
             REQUEST_SECONDS.labels(method, route or "unmatched", str(status)).observe(time.perf_counter() - started)
+            if status >= 500:
+                SERVER_ERRORS.inc()
 
     async def _audit_refusal(self, scope, method: str, status: int) -> None:
         try:

@@ -71,13 +71,35 @@ async def apply_latest(session: AsyncSession, table: Table, row: dict, withdrawn
             WITHDRAWN.c.record_version, statement.excluded.record_version)}))
 
 
+def latest_states(table: Table, states: list[tuple[dict, bool]]) -> tuple[list[dict], set[str]]:
+    """Of many states of ``table``'s records (row, is a withdrawal), in any order and with repeats: each record's
+    highest version (one statement may touch a row once), and the ids of those that are withdrawals."""
+    key = _key(table).name
+    latest: dict[str, tuple[dict, bool]] = {}
+    for row, withdrawal in states:
+        kept = latest.get(row[key])
+        if kept is None or kept[0]["record_version"] < row["record_version"]:
+            latest[row[key]] = (row, withdrawal)
+    return [row for row, _ in latest.values()], {record_id for record_id, (_, w) in latest.items() if w}
+
+
 async def apply_latest_many(session: AsyncSession, table: Table, rows: list[dict], withdrawn: set[str]) -> None:
     """apply_latest for many records of ``table`` (at most one row each); ``withdrawn``: the ids of those rows
-    that are withdrawals. Upserts go in one statement; withdrawals one by one (they are rare)."""
+    that are withdrawals. The tombstones are read in one statement, the upserts go in one, the withdrawals in two."""
     key = _key(table).name
     tombstones = await withdrawn_versions(session, table, [r[key] for r in rows])
-    live = [r for r in rows if r[key] not in withdrawn and tombstones.get(r[key], -1) < r["record_version"]]
-    await upsert_latest_many(session, table, live)
-    for row in rows:
-        if row[key] in withdrawn:
-            await apply_latest(session, table, row, withdrawn=True)
+    newer = [r for r in rows if tombstones.get(r[key], -1) < r["record_version"]]
+    await upsert_latest_many(session, table, [r for r in newer if r[key] not in withdrawn])
+    gone = [r for r in newer if r[key] in withdrawn]
+    if not gone:
+        return
+    ids, versions = [r[key] for r in gone], [r["record_version"] for r in gone]
+    await session.exec(sa.text(
+        f"DELETE FROM {table.name} AS t USING unnest(CAST(:ids AS text[]), CAST(:versions AS int[])) AS w(id, version) "
+        f"WHERE t.{key} = w.id AND t.record_version < w.version").bindparams(ids=ids, versions=versions))
+    await session.exec(sa.text(
+        "INSERT INTO withdrawn_records (table_name, record_id, record_version) "
+        "SELECT :table, * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[])) "
+        "ON CONFLICT (table_name, record_id) DO UPDATE "
+        "SET record_version = greatest(withdrawn_records.record_version, excluded.record_version)"
+    ).bindparams(table=table.name, ids=ids, versions=versions))

@@ -8,22 +8,15 @@ commit, it leaves the live tables as they were; the next rebuild starts the copi
 The domain topics are kept forever, so the rebuild reads the whole history.
 """
 
-import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.consumer import INVALID, Handler, apply_patiently, dead_letter
-from backbone.db import Sessions, create_engine, session_factory
-from backbone.events import Event, InvalidEvent, from_kafka_record
-from backbone.tables import ProcessedEvent
-
-log = logging.getLogger(__name__)
+from backbone.consumer import BatchHandler, Handler, apply_records
+from backbone.db import create_engine, session_factory
 
 SCHEMA = "rebuild"
 LOCK_ID = 0x636C6172  # pg_advisory_lock key: one rebuild at a time per database
@@ -31,9 +24,6 @@ LOCK_ID = 0x636C6172  # pg_advisory_lock key: one rebuild at a time per database
 
 class RebuildRefused(RuntimeError):
     """The rebuilt copies would be worse than the live tables: they were not swapped in."""
-# Applies many events inside the caller's transaction. Like every projection update here it must be idempotent
-# (upserts of absolute state by record_version): a re-sent event may be among them.
-BatchHandler = Callable[[AsyncSession, list[Event]], Awaitable[None]]
 
 
 async def rebuild(*, database_url: str, bootstrap_servers: str, topics: list[str], tables: list[str],
@@ -107,7 +97,9 @@ async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, ba
         fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
         records = [record for batch in fetched.values() for record in batch]
         if records:
-            await apply_batch(sessions, handle, handle_batch, records)
+            # As the live consumer does: one transaction per batch (the duplicate guard is filled for the live
+            # consumer's sake: after the swap it skips these), record by record if it fails, parking what must be.
+            await apply_records(sessions, handle, handle_batch, records, "rebuild")
             read += len(records)
             if progress:
                 progress(read, time.monotonic() - started)
@@ -115,30 +107,6 @@ async def _apply_to_end(consumer, partitions, sessions, handle, handle_batch, ba
             if await consumer.position(tp) >= end[tp]:
                 remaining.discard(tp)
     return read
-
-
-async def apply_batch(sessions: Sessions, handle: Handler, handle_batch: BatchHandler, records: list) -> None:
-    """Apply many records in one transaction; if that fails, apply them one by one as the live consumer does
-    (retries, waiting out a database outage, then parking what still fails)."""
-    try:
-        async with sessions() as session, session.begin():
-            events = []
-            for record in records:
-                try:
-                    events.append(from_kafka_record(record))
-                except InvalidEvent as error:
-                    await dead_letter(session, record, None, INVALID, error)
-            if events:
-                # The duplicate guard is filled for the live consumer's sake (after the swap it skips these).
-                await (await session.connection()).execute(
-                    insert(ProcessedEvent).on_conflict_do_nothing(),
-                    [{"source": e.source, "event_id": e.id, "event_type": e.type} for e in events],
-                )
-                await handle_batch(session, events)
-    except Exception as error:
-        log.warning("rebuild: a batch of %d failed (%s); applying its records one by one", len(records), type(error).__name__)
-        for record in records:
-            await apply_patiently(sessions, handle, record, "rebuild")
 
 
 async def _swap(connection: AsyncConnection, table: str) -> None:

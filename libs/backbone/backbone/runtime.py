@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from backbone.consumer import EventConsumer, Handler
+from backbone.consumer import BatchHandler, EventConsumer, Handler
 from backbone.db import create_engine, reachable, session_factory
 from backbone.housekeeping import Housekeeping
 from backbone.kafka import broker_reachable, create_producer
@@ -46,7 +46,8 @@ class ServiceRuntime:
         return self
 
     def consume_events(
-        self, topics: list[str], handle: Handler, after_changes: Callable[[], Awaitable[None]] | None = None
+        self, topics: list[str], handle: Handler, handle_batch: BatchHandler | None = None,
+        after_changes: Callable[[], Awaitable[None]] | None = None,
     ) -> "ServiceRuntime":
         self.consumer = EventConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -54,6 +55,7 @@ class ServiceRuntime:
             topics=topics,
             sessions=self.sessions,
             handle=handle,
+            handle_batch=handle_batch,
             after_changes=after_changes,
             instance_id=self.settings.consumer_instance_id,
         )
@@ -113,4 +115,6 @@ class ServiceRuntime:
         if self.consumer:
             clients.append(self.consumer.client)
         checks["broker"] = all([c is not None and await broker_reachable(c) for c in clients])
+        if self.consumer:
+            checks["consumer"] = self.consumer.healthy  # False while it restarts or waits, until it applies again
         return checks

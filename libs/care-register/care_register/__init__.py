@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.errors import InputError, NotKnownYet
 from backbone.events import Event
-from backbone.projections import apply_latest
+from backbone.projections import apply_latest, apply_latest_many, latest_states
 from backbone.writes import Row
 
 PLACEMENTS_TOPIC = "placements"
@@ -45,19 +45,31 @@ def create_tables_v1() -> None:
     )
 
 
-async def learn(session: AsyncSession, event: Event) -> None:
-    """Consumer handler for the placements topic; other placements events are not needed here."""
-    if event.type not in _CARE_PERIOD_EVENTS:
-        return
+def _known_period(event: Event) -> tuple[dict, bool]:
     d = event.data
-    await apply_latest(session, KnownCarePeriod.__table__, withdrawn=bool(d.get("withdrawn")), row={
+    return {
         "care_period_id": d["care_period_id"],
         "child_id": d["child_id"],
         "date_of_birth": date.fromisoformat(d["date_of_birth"]),
         "start_date": date.fromisoformat(d["start_date"]),
         "end_date": date.fromisoformat(d["end_date"]) if d["end_date"] else None,
         "record_version": d["record_version"],
-    })
+    }, bool(d.get("withdrawn"))
+
+
+async def learn(session: AsyncSession, event: Event) -> None:
+    """Consumer handler for the placements topic; other placements events are not needed here."""
+    if event.type in _CARE_PERIOD_EVENTS:
+        row, withdrawn = _known_period(event)
+        await apply_latest(session, KnownCarePeriod.__table__, row, withdrawn=withdrawn)
+
+
+async def learn_many(session: AsyncSession, events: list[Event]) -> None:
+    """learn for a batch of events, in a few statements whatever its size (the consumer's batch handler)."""
+    table = KnownCarePeriod.__table__
+    rows, withdrawn = latest_states(table, [_known_period(e) for e in events if e.type in _CARE_PERIOD_EVENTS])
+    if rows:
+        await apply_latest_many(session, table, rows, withdrawn)
 
 
 # The write path (backbone.writes): the known periods as rows in a child's file, and the rules on them.

@@ -14,7 +14,7 @@ def create_app(settings: Settings | None = None):
     runtime = (
         ServiceRuntime(settings or Settings())
         .publish_events()
-        .consume_events([care_register.PLACEMENTS_TOPIC], care_register.learn)
+        .consume_events([care_register.PLACEMENTS_TOPIC], care_register.learn, care_register.learn_many)
     )
 
     def configure(app):

@@ -10,7 +10,7 @@ from indicators_service.gauges import KpiGauges
 from indicators_service.kpis.engine import KpiEngine
 from indicators_service.kpis.history import History
 from indicators_service.kpis.registry import KPIS, WORKLISTS
-from indicators_service.projections import TOPICS, apply_event
+from indicators_service.projections import TOPICS, apply_event, apply_events
 from indicators_service.settings import Settings
 from indicators_service.targets import load_targets
 
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None):
         history.changed.set()
 
     runtime.before_start(lambda: load_the_calendar(runtime.sessions, settings))
-    runtime.consume_events(TOPICS, apply_event, after_changes=events_applied)
+    runtime.consume_events(TOPICS, apply_event, apply_events, after_changes=events_applied)
     runtime.run_in_background(gauges.run).run_in_background(history.run)
 
     def configure(app):

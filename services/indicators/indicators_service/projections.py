@@ -22,7 +22,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backbone.events import Event
-from backbone.projections import apply_latest, apply_latest_many
+from backbone.projections import apply_latest, apply_latest_many, latest_states
 from backbone.tables import DeadLetter, ProcessedEvent  # noqa: F401  (same metadata)
 
 @dataclass(frozen=True)
@@ -357,27 +357,19 @@ async def apply_event(session: AsyncSession, event: Event) -> None:
     await apply_latest(session, table, row, withdrawn=bool(event.data.get("withdrawn")))
 
 
-async def apply_events(session: AsyncSession, events: list[Event]) -> None:
-    """The same as apply_event for each, in one multi-row upsert per table: the rebuild's fast path, into
-    copies that only its own earlier batches have written (so what a row replaces is already noted)."""
-    latest: dict[Table, dict[tuple, dict]] = {}
-    withdrawn: dict[Table, set[str]] = {}
+async def apply_events(session: AsyncSession, events: list[Event], stored_noted: bool = False) -> None:
+    """The same as apply_event for each, in any order, in one multi-row upsert per table (the live consumer's
+    batches and the rebuild's). ``stored_noted``: what a row replaces was noted when it was written (a rebuild's
+    copies, which only its own earlier batches have written), so the stored dates need not be read."""
+    states: dict[Table, list[tuple[dict, bool]]] = {}
     for event in events:
         table = _table(event)
-        if table is None:
-            continue
-        row = _row(table, event)
-        key = tuple(row[c.name] for c in table.primary_key.columns)
-        kept = latest.setdefault(table, {}).get(key)
-        if kept is None or kept["record_version"] < row["record_version"]:  # one statement may touch a row once
-            latest[table][key] = row
-            if event.data.get("withdrawn"):
-                withdrawn.setdefault(table, set()).add(key[0])
-            else:
-                withdrawn.get(table, set()).discard(key[0])
-    for table, rows in latest.items():
-        await _note_changes(session, table, list(rows.values()), stored_noted=True)
-        await apply_latest_many(session, table, list(rows.values()), withdrawn.get(table, set()))
+        if table is not None:
+            states.setdefault(table, []).append((_row(table, event), bool(event.data.get("withdrawn"))))
+    for table, found in states.items():
+        rows, withdrawn = latest_states(table, found)
+        await _note_changes(session, table, rows, stored_noted=stored_noted)
+        await apply_latest_many(session, table, rows, withdrawn)
 
 
 async def clear(session: AsyncSession) -> None:

@@ -9,6 +9,7 @@ the live projections untouched; run it again.
 import asyncio
 import logging
 import sys
+from functools import partial
 
 from backbone.rebuild import rebuild
 
@@ -19,7 +20,8 @@ from indicators_service.settings import Settings
 async def replay(settings: Settings, progress=None) -> int:
     return await rebuild(
         database_url=settings.async_database_url, bootstrap_servers=settings.kafka_bootstrap_servers,
-        topics=TOPICS, tables=REBUILT_TABLES, handle=apply_event, handle_batch=apply_events, progress=progress,
+        topics=TOPICS, tables=REBUILT_TABLES, handle=apply_event, progress=progress,
+        handle_batch=partial(apply_events, stored_noted=True),  # into copies only this replay has written
     )
 
 
