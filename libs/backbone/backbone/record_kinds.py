@@ -83,13 +83,14 @@ class RecordKind:
     name: str  # "missing-episode": bulk names (record-<name>, correct-<name>, ...), audit resource, route names
     path: str  # "missing-episodes": the URL segment under the subject, and the key in the subject's record
     row: type[Row]  # its table: the id, the subject's id, its fields, record_version, withdrawn
-    event_type: str | Callable[[Row], str]  # a callable picks by the row (a placement that has ended)
+    event_type: str
     # The rules, on the record as it would be stored: (file, fields, the id of the record being corrected or
     # None for a new one). Raises InputError naming the field and the reason.
     check: Callable[[File, dict, str | None], None]
     effective: Callable[[Row], date]  # the date the fact took effect (the event's effective_date)
     describe: str  # one line for the API documentation
     subject: Subject = CHILD
+    ended_event_type: str | None = None  # the event of one that has ended (its end_date set), where it has its own
     # Columns the service works out itself, never sent (an IHA's period of care, a placement's distance):
     # ``derive(file, fields, the id being corrected or None) -> {column: value}``, before the rules. It may
     # also normalise a sent field (a postcode in capitals).
@@ -141,8 +142,12 @@ class RecordKind:
         """Fields a correction cannot remove: those a record cannot be without."""
         return frozenset(c for c in self.sent if not _optional(_field_type(self.row, c)))
 
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        return (self.event_type, *([self.ended_event_type] if self.ended_event_type else []))
+
     def event_type_of(self, row: Row) -> str:
-        return self.event_type(row) if callable(self.event_type) else self.event_type
+        return self.ended_event_type if self.ended_event_type and row.end_date else self.event_type
 
     def find(self, file: File, record_id: str) -> Row | None:
         return next((r for r in file.rows(self.row) if getattr(r, self.id_field) == record_id), None)

@@ -183,7 +183,7 @@ def end_placement(file: ChildFile, placement: Placement, body) -> None:
 
 PLACEMENTS = RecordKind(
     name="placement", path="placements", row=Placement, subject=KNOWN_CHILD, reads=(CarePeriod,),
-    event_type=lambda p: domain.PLACEMENT_ENDED if p.end_date else domain.PLACEMENT_STARTED,
+    event_type=domain.PLACEMENT_STARTED, ended_event_type=domain.PLACEMENT_ENDED,
     check=check_placement, effective=lambda p: p.end_date or p.start_date,
     computed=("care_period_id", "distance_miles", "outside_boundary"), derive=placement_columns,
     private=frozenset({"home_postcode", "placement_postcode"}), replaces=placement_replaced,
