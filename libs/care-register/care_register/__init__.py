@@ -7,8 +7,6 @@ birth. They learn it from the placements topic (never from the placements databa
 import dataclasses
 from datetime import date
 
-import sqlalchemy as sa
-from alembic import op
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,19 +30,6 @@ class KnownCarePeriod(SQLModel, table=True):
     start_date: date
     end_date: date | None = None
     record_version: int
-
-
-def create_tables_v1() -> None:
-    """For a service's Alembic migration."""
-    op.create_table(
-        "known_care_periods",
-        sa.Column("care_period_id", sa.String(), primary_key=True),
-        sa.Column("child_id", sa.String(), nullable=False, index=True),
-        sa.Column("date_of_birth", sa.Date(), nullable=False),
-        sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("end_date", sa.Date(), nullable=True),
-        sa.Column("record_version", sa.Integer(), nullable=False),
-    )
 
 
 async def learn(session: AsyncSession, event: Event) -> None:
