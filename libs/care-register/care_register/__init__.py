@@ -13,9 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backbone import record_kinds
 from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError, NotKnownYet
 from backbone.events import Event
-from backbone.http import create_service_app
 from backbone.projections import apply_latest
-from backbone.runtime import ServiceRuntime
 from backbone.writes import File, Row
 
 PLACEMENTS_TOPIC = "placements"
@@ -99,6 +97,9 @@ def period_of(field: str):
 def service_app(title: str, tag: str, settings, operations: list, records, scope: str):
     """The app of a service that keeps records about children it learns from the placements topic: their
     record kinds' routes and /bulk, and the consumer that learns the children."""
+    from backbone.http import create_service_app  # the app's machinery: not for a consumer that only learns
+    from backbone.runtime import ServiceRuntime
+
     runtime = ServiceRuntime(settings).publish_events().consume_events([PLACEMENTS_TOPIC], learn)
 
     def configure(app):
