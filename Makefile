@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test lint unit integration bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
+.PHONY: install tools run reset test lint unit integration e2e fuzz bench bench-writes bench-replay bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,21 @@ test: install tools contracts-check lint
 lint: install
 	$(BIN)/ruff check --select F --exclude .venv,.devstack --quiet .
 
+## The four parts of make test (together, every test once):
+## unit: no server needed (seconds); integration: against the real PostgreSQL and Kafka the tests start, but
+## not the running services; e2e: the five services running as processes (tests/e2e), except the fuzzing;
+## fuzz: schemathesis over every operation of every service (tests/e2e/test_fuzz.py, marker runs_last)
 unit: install
 	$(BIN)/python -m pytest -q -m "not integration"
+
+integration: install
+	$(BIN)/python -m pytest -q -m "integration and not runs_last" --ignore=tests/e2e
+
+e2e: install tools
+	$(BIN)/python -m pytest -q -m "not runs_last" tests/e2e
+
+fuzz: install
+	$(BIN)/python -m pytest -q -m runs_last
 
 contracts-check: install
 	$(BIN)/python contracts/check_compatibility.py

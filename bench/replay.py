@@ -59,7 +59,7 @@ def child_history(rng: random.Random, n: int) -> list[tuple[str, str, dict]]:
                    {"pep_id": f"PEP-{n}", "notification_id": f"VS-{n}", "child_id": child,
                     "completed_date": pep.isoformat(), "effective_date": pep.isoformat(), "record_version": 1}))
     left = day + timedelta(days=rng.randint(30, 900))
-    events.append(("uk.cla.placements.child-left-care.v1",
+    events.append(("uk.cla.placements.child-left-care.v2",
                    {**period, "end_date": left.isoformat(), "reason_ceased": "E13", "effective_date": left.isoformat(),
                     "record_version": 2}))
     return events

@@ -6,11 +6,13 @@ import sys
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 
-from devstack.infra import prepare_databases
+from devstack.infra import prepare_databases, run_blocking
 from devstack.processes import stop_leftover, terminate
 from devstack.services import SERVICES, Service
+from devstack.waiting import behind, wait_until
 
 
 class ServiceStack:
@@ -52,7 +54,8 @@ class ServiceStack:
         """Start these services too (their databases are ready) and wait until they are."""
         for service in (s for s in SERVICES if s.name in names):
             command = [sys.executable, "-m", "uvicorn", "--factory", f"{service.package}.main:create_app",
-                       "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log"]
+                       "--host", "127.0.0.1", "--port", str(self.ports[service.name]), "--no-access-log",
+                       "--no-proxy-headers"]  # forwarded headers: only from TRUSTED_PROXIES (backbone.http)
             if self.pid_dir:
                 self.pid_dir.mkdir(parents=True, exist_ok=True)
                 stop_leftover(self.pid_dir / f"{service.name}.pid", marker=" ".join(command[3:]))
@@ -65,6 +68,17 @@ class ServiceStack:
         self.wait_ready(timeout)
         return self
 
+    def query(self, name: str, sql: str, *args, owner: bool = False) -> list:
+        """Rows of ``sql`` in a service's database, as the service's own role (or its database's owner)."""
+        async def fetch():
+            connection = await asyncpg.connect((self.owner_urls if owner else self.database_urls)[name])
+            try:
+                return await connection.fetch(sql, *args)
+            finally:
+                await connection.close()
+
+        return run_blocking(fetch())
+
     def pid(self, name: str) -> int:
         return self._processes[name].pid
 
@@ -75,14 +89,33 @@ class ServiceStack:
             for name in sorted(waiting):
                 if self._processes[name].poll() is not None:
                     raise RuntimeError(f"{name} exited; see {self.log_dir / (name + '.log')}")
-                try:
-                    if httpx.get(f"{self.url(name)}/health/ready", timeout=2).status_code == 200:
+                try:  # ready, and connected to the broker too (readiness alone does not wait for it)
+                    answer = httpx.get(f"{self.url(name)}/health/ready", timeout=2)
+                    if answer.status_code == 200 and all(answer.json()["checks"].values()):
                         waiting.discard(name)
                 except httpx.HTTPError:
                     pass
             if waiting and time.monotonic() > deadline:
                 raise TimeoutError(f"not ready after {timeout}s: {', '.join(sorted(waiting))} (logs in {self.log_dir})")
             time.sleep(0.2)
+
+    def wait_until_applied(self, within: float = 60) -> None:
+        """Wait until every record the running services stored is on the bus (their outboxes are empty) and
+        the indicators service has applied all of it (its group's committed offsets at the end of every
+        topic): the KPIs then reflect everything posted so far."""
+        producers = [name for name in self._processes if name != "indicators"]
+        wait_until(lambda: not any(run_blocking(self._unpublished(name)) for name in producers), within,
+                   f"every event of {', '.join(producers)} published")
+        if "indicators" in self._processes:
+            wait_until(lambda: not behind(self.bootstrap, "indicators"), within,
+                       "the indicators service's consumer at the end of every topic")
+
+    async def _unpublished(self, name: str) -> int:
+        connection = await asyncpg.connect(self.database_urls[name])
+        try:
+            return await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        finally:
+            await connection.close()
 
     def stop(self) -> None:
         for process in self._processes.values():

@@ -11,4 +11,7 @@ from collections.abc import Callable
 Upcaster = Callable[[dict], dict]
 
 # "uk.cla.<producer>.<name>.v<N>" -> ("uk.cla.<producer>.<name>.v<N+1>", function of the v<N> data)
-UPCASTERS: dict[str, tuple[str, Upcaster]] = {}
+UPCASTERS: dict[str, tuple[str, Upcaster]] = {
+    # v2 only widens reason_ceased (E43 and E44, for periods that ended before 2016-04-01): a v1 period is one.
+    "uk.cla.placements.child-left-care.v1": ("uk.cla.placements.child-left-care.v2", lambda data: data),
+}

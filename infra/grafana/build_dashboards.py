@@ -3,7 +3,8 @@ infra/grafana/dashboards/*.json:
 
     python infra/grafana/build_dashboards.py
 
-- board-overview.json: every KPI: its value now, its target and benchmarks, and its 12-month trend;
+- board-overview.json: every KPI: its value now, its target and benchmarks, and its 12-month trend; the
+  children overdue on each work list;
 - domain-<domain>.json: one page per domain: each KPI live, its whole month-end history, its breakdown;
 - operations.json: freshness, request rates and latency per service, event delivery.
 
@@ -17,7 +18,7 @@ import json
 from pathlib import Path
 
 from indicators_service.kpis.definition import Kpi, Unit
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 
 OUTPUT = Path(__file__).parent / "dashboards"
 
@@ -129,8 +130,17 @@ def board_overview() -> dict:
                                      [history_query(kpi, "A", last_12_months=True)], unit_of(kpi),
                                      {"x": 10, "y": y, "w": 14, "h": 6}, **axis_of(kpi)))
             y += 6
+    panels.append(row(panels.next_id(), "Work lists: overdue now", y))
+    y += 1
+    for n, work_list in enumerate(WORKLISTS.values()):  # a count per list: no child is in a label
+        panels.append(stat(panels.next_id(), work_list.title,
+                           [promql("A", f'cla_worklist_overdue{{worklist="{work_list.id}"}}', "overdue")],
+                           {"x": 6 * (n % 4), "y": y + 4 * (n // 4), "w": 6, "h": 4},
+                           description=f"Work list `{work_list.id}` (GET /worklists/{work_list.id}): items past their "
+                                       f"due date. {work_list.definition}"))
     return dashboard("cla-board-overview", "Corporate parenting: board overview",
-                     "Every KPI: its value now, its target and benchmarks, and its 12-month trend.", panels, "now-1y", ["kpi"])
+                     "Every KPI: its value now, its target and benchmarks, and its 12-month trend; the children "
+                     "overdue on each work list.", panels, "now-1y", ["kpi"])
 
 
 def domain_page(domain: str) -> dict:

@@ -43,7 +43,8 @@ def test_a_batch_applies_each_childs_records_together_and_a_resend_changes_nothi
     assert first.status_code == 200, first.text
     outcomes = [(r["index"], r["outcome"]) for r in first.json()]
     assert outcomes == [(0, "created"), (1, "not applied"), (2, "created"), (3, "rejected")]
-    assert first.json()[3]["error"]["field"] == "start_date" and "before the period of care started" in first.json()[3]["error"]["reason"]
+    # Applied in date order: the placement dated before the period comes first, when no period is recorded yet.
+    assert first.json()[3]["error"]["field"] == "child_id" and "no period of care is recorded" in first.json()[3]["error"]["reason"]
     assert child_record(stack, bad).status_code == 422  # nothing of the refused child was stored
     assert len(child_record(stack, good).json()["placements"]) == 1
 
@@ -87,3 +88,18 @@ def test_every_domain_service_takes_bulk_through_its_commands(stack, service, pa
     # The known child's record is created (or, on a later pass, unchanged); the unknown one: retry later.
     assert answer[0]["outcome"] in ("created", "unchanged") and answer[0]["status"] == 201, answer
     assert (answer[1]["outcome"], answer[1]["status"]) == ("retry", 503)
+
+
+def test_a_refused_batch_is_audited(stack):
+    """A /bulk request refused whole (a client without the scope, a malformed batch) is an attempt at children's
+    records: audited with who and the answer, as a refused single request is."""
+    purpose = f"bulk refusal {uuid.uuid4().hex[:8]}"
+    batch = [{"key": "k-1", "command": "enter-care", "child_id": "T-REFUSED", "record": {}}]
+    health = {"Authorization": f"Bearer {DEV_TOKENS['health-provider']}", "X-Purpose": purpose}
+    assert httpx.post(f"{stack.url('placements')}/bulk", json=batch, headers=health).status_code == 403
+    case = {"Authorization": f"Bearer {DEV_TOKENS['case-system']}", "X-Purpose": purpose}
+    assert httpx.post(f"{stack.url('placements')}/bulk", content=b"[{", headers=case).status_code in (400, 422)
+    rows = stack.query("placements", "SELECT client_id, action, resource, outcome FROM audit_log WHERE purpose = $1 "
+                                      "ORDER BY id", purpose)
+    assert [tuple(r)[:3] for r in rows] == [("health-provider", "write", "/bulk"), ("case-system", "write", "/bulk")]
+    assert rows[0]["outcome"] == "403" and rows[1]["outcome"] in ("400", "422")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import holidays
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from backbone.clock import today
 from devstack.partners import Partner
@@ -118,9 +119,12 @@ def test_a_child_entered_in_error_can_be_entered_again_with_the_right_date_of_bi
 def test_leaving_care_records_are_corrected_and_withdrawn_the_same_way(stack, people):
     leaving = Partner(stack.url("leaving_care"), "leaving-care-team")
     case, child = people["case"], f"T-{uuid.uuid4().hex[:12]}"
-    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2006-03-01", "start_date": ago(900), "legal_status": "C2"})
-    case.post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end", {"end_date": ago(200), "reason_ceased": "E5"})
-    status = leaving.post_ok(f"/children/{child}/leaving-care-status", {"status": "relevant", "effective_date": ago(200)})
+    # 19 and a half today, looked after from the 14th to the 18th birthday: former relevant by the care history.
+    born = today() - relativedelta(years=19, months=6)
+    period = case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": born.isoformat(),
+                          "start_date": (born + relativedelta(years=14)).isoformat(), "legal_status": "C2"})
+    case.post_ok(f"/children/{child}/care-periods/{period['care_period_id']}/end",
+                 {"end_date": (born + relativedelta(years=18)).isoformat(), "reason_ceased": "E5"})
     allocation = leaving.post_ok(f"/children/{child}/adviser-allocations", {"role": "personal_adviser", "start_date": ago(150)})
 
     def pa_reason(expected):
@@ -132,16 +136,20 @@ def test_leaving_care_records_are_corrected_and_withdrawn_the_same_way(stack, pe
                 return reason
             time.sleep(0.1)
 
-    # Recorded as relevant; really former relevant (the young person is 20): corrected against version 1.
+    assert pa_reason("former relevant, 19; personal adviser allocated") == "former relevant, 19; personal adviser allocated"
+    # A decision that the young person is no longer supported (it overrides the care history) takes them out...
+    status = leaving.post_ok(f"/children/{child}/leaving-care-status", {"status": "no_longer_supported", "effective_date": ago(200)})
+    assert pa_reason(None) is None
+    # ... and, entered in error, it is corrected against version 1: back in.
     corrected = leaving.http.patch(f"/children/{child}/leaving-care-status/{status['status_id']}",
                                    json={"record_version": 1, "status": "former_relevant"}, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert corrected.status_code == 200 and corrected.json()["record_version"] == 2
-    assert pa_reason("former relevant, personal adviser allocated") == "former relevant, personal adviser allocated"
+    assert pa_reason("former relevant, 19; personal adviser allocated") == "former relevant, 19; personal adviser allocated"
     # The allocation was entered for the wrong young person: withdrawn, it leaves the KPI.
     stale = leaving.post(f"/children/{child}/adviser-allocations/{allocation['allocation_id']}/withdraw", {"record_version": 3})
     assert stale.status_code == 409
     assert leaving.post(f"/children/{child}/adviser-allocations/{allocation['allocation_id']}/withdraw", {"record_version": 1}).status_code == 200
-    assert pa_reason("former relevant, no personal adviser allocated") == "former relevant, no personal adviser allocated"
+    assert pa_reason("former relevant, 19; no personal adviser allocated") == "former relevant, 19; no personal adviser allocated"
     leaving.close()
 
 

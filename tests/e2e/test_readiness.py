@@ -1,7 +1,8 @@
-"""Readiness tells the truth about the broker and does not flap: not ready while Apache Kafka is down, ready
-once it is back, and steadily so."""
+"""Readiness during a broker outage: the service stays ready (it still takes partners' writes into its outbox)
+and says the broker is down; once the broker is back it says so, steadily, and the outbox drains."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -12,10 +13,11 @@ import pytest
 
 from devstack.broker import KafkaBroker
 from devstack.infra import free_port
+from devstack.partners import Partner
 from devstack.services import SERVICES
 
 pytestmark = pytest.mark.integration
-INDICATORS = next(s for s in SERVICES if s.name == "indicators")
+PLACEMENTS = next(s for s in SERVICES if s.name == "placements")
 
 
 def ready(port: int) -> tuple[int, dict] | None:
@@ -26,38 +28,54 @@ def ready(port: int) -> tuple[int, dict] | None:
         return None
 
 
-def wait_for(port: int, status: int, timeout: float) -> dict:
+def wait_for(port: int, wanted: tuple[int, dict], timeout: float) -> None:
     deadline = time.monotonic() + timeout
+    answer = None
     while time.monotonic() < deadline:
         answer = ready(port)
-        if answer and answer[0] == status:
-            return answer[1]
+        if answer == wanted:
+            return
         time.sleep(0.2)
-    raise AssertionError(f"readiness never answered {status} within {timeout:.0f}s (last: {answer})")
+    raise AssertionError(f"readiness never answered {wanted} within {timeout:.0f}s (last: {answer})")
 
 
-def test_readiness_names_the_broker_while_it_is_down_and_is_steady_once_it_is_back(make_database, tmp_path):
+def unpublished(port: int) -> float:
+    metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=3).text
+    return float(re.search(r"^cla_outbox_unpublished (\S+)$", metrics, re.MULTILINE).group(1))
+
+
+def test_a_broker_outage_leaves_the_service_ready_for_writes_and_readiness_says_which_is_down(make_database, tmp_path):
     broker = KafkaBroker(tmp_path / "kafka", port=free_port(), controller_port=free_port(), durable=False).start()
     broker.create_topics()
     port = free_port()
     service = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "indicators_service.main:create_app", "--port", str(port)],
-        cwd=INDICATORS.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": make_database("indicators", f"ready_{uuid.uuid4().hex[:8]}"),
-             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers},
+        [sys.executable, "-m", "uvicorn", "--factory", "placements_service.main:create_app", "--port", str(port),
+         "--no-proxy-headers"],
+        cwd=PLACEMENTS.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": make_database("placements", f"ready_{uuid.uuid4().hex[:8]}"),
+             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers, "COUNCIL_LA_CODE": "E08000034"},
     )
+    case = Partner(f"http://127.0.0.1:{port}", "case-system")
     try:
-        wait_for(port, 200, 60)
+        wait_for(port, (200, {"database": True, "broker": True}), 60)
         broker.kill()
-        assert wait_for(port, 503, 20) == {"database": True, "broker": False}  # says which dependency is down
+        wait_for(port, (200, {"database": True, "broker": False}), 20)  # ready, and says what is down
+        written = case.post("/children/READY-1/care-periods",
+                            {"date_of_birth": "2015-01-01", "start_date": "2025-01-01", "legal_status": "C2"})
+        assert written.status_code == 201, written.text  # a partner's write is taken into the outbox
         broker.start()
-        wait_for(port, 200, 60)
+        wait_for(port, (200, {"database": True, "broker": True}), 60)
         samples = []
         for _ in range(25):
             samples.append(ready(port))
             time.sleep(0.2)
-        assert [s and s[0] for s in samples] == [200] * 25  # no flapping once the broker is back
+        assert samples == [(200, {"database": True, "broker": True})] * 25  # no flapping once the broker is back
+        deadline = time.monotonic() + 30
+        while unpublished(port) and time.monotonic() < deadline:  # the write made during the outage goes out
+            time.sleep(0.2)
+        assert unpublished(port) == 0
     finally:
+        case.close()
         service.terminate()
         try:
             service.wait(30)

@@ -38,7 +38,7 @@ async def test_a_killed_replay_leaves_the_live_kpis_and_a_rerun_swaps_in_the_sam
     def read_kpis():
         return [kpis.get("/kpis", as_of=d).json() for d in dates]
 
-    await asyncio.sleep(1)
+    await asyncio.to_thread(stack.wait_until_applied)  # the live KPIs hold everything on the topics
     before = await asyncio.to_thread(read_kpis)
     database = stack.owner_urls["indicators"]  # a replay runs as the owner: it swaps tables
     indexes_before = await fetch(database, INDEXES)
@@ -73,7 +73,7 @@ async def test_a_rebuild_that_would_be_worse_than_the_live_tables_is_refused_and
     urls = {s: stack.url(s) for s in ("placements", "health", "education", "leaving_care")}
     if not await asyncio.to_thread(demo.is_loaded, urls, 12):
         await asyncio.to_thread(demo.load, urls, today(), 12, 77)
-    await asyncio.sleep(1)
+    await asyncio.to_thread(stack.wait_until_applied)  # nothing still being applied as the count is read
     database = stack.owner_urls["indicators"]  # a replay runs as the owner: it swaps tables
     applied_before = await fetch(database, "SELECT count(*) FROM processed_events")
     arguments = dict(database_url=to_asyncpg_url(database), bootstrap_servers=stack.bootstrap, tables=REBUILT_TABLES,

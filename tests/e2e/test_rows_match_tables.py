@@ -24,7 +24,7 @@ ROWS = {
 }
 # Filled in by the database on insert: the row classes leave them out.
 DEFAULTED = {"outbox": {"seq", "created_at", "published_at", "attempts", "last_error"},
-             "idempotency_keys": {"created_at"}, "audit_log": {"id", "at"}}
+             "idempotency_keys": {"created_at"}, "audit_log": {"id", "at", "child_ids"}}  # child_ids: many-children reads only
 
 
 async def table_columns(url: str, table: str) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from indicators_service.kpis.definition import Unit
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAFANA = ROOT / "infra/grafana"
@@ -56,6 +56,12 @@ def test_every_kpi_is_on_the_board_overview_with_its_value_target_and_trend():
         assert any(e.startswith("cla_kpi_value") for e in exprs) and any(e.startswith("cla_kpi_target") for e in exprs), kpi
         assert any(e.startswith("cla_kpi_benchmark") for e in exprs), kpi
         assert [p["type"] for p in history] == ["timeseries"], kpi
+
+
+def test_every_work_list_has_its_overdue_count_on_the_board_overview():
+    exprs = queries(committed()["board-overview.json"], "expr")
+    for work_list in WORKLISTS:
+        assert f'cla_worklist_overdue{{worklist="{work_list}"}}' in exprs, work_list
 
 
 def test_every_kpi_is_on_its_domain_page_live_and_as_history():

@@ -1,6 +1,8 @@
 """Bulk: many records in one request (a partner's nightly catch-up, a backlog), through the same command
 handlers as the service's single requests. Each record has its own idempotency key, so a re-sent batch
-changes nothing already applied; one child's records are applied together or not at all, in the order sent.
+changes nothing already applied; one child's records are applied together or not at all, those with a date in
+date order whatever order they were sent in (e.g. a placement before the one that continues it; on one day, in
+the order the service lists its commands, e.g. entering care before a placement), those without in the order sent.
 
 A service passes its commands (name -> Command(handler, the id of the record it is about or None, the body
 model, the audited resource)) and its ``Records`` (backbone.writes). Children go in a fixed order, up to
@@ -9,7 +11,9 @@ handlers (``(file, changes, [record_id,] body) -> (status, record)``), and store
 and one durable commit. Their locks are held until it commits, so a single request about one of them waits.
 """
 
+import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,6 +39,30 @@ class Command:
     record_id: str | None  # the path id the single request takes (e.g. placement_id), or None
     body: type[BaseModel]
     resource: str  # for the audit log
+    # The body's field that dates the record, for applying a child's records in date order (keyword-only, so
+    # a subclass may add fields without defaults).
+    dated_by: str | None = dataclasses.field(default=None, kw_only=True)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # sorts as the date does
+
+
+def _in_date_order(indexed: list, commands: dict[str, Command]) -> list:
+    """One child's records, the dated ones in date order (on one day, in the order of ``commands``; then as
+    sent) in the places the dated ones hold, the others where they were sent."""
+    rank = {name: n for n, name in enumerate(commands)}
+
+    def day(item) -> str | None:
+        field = commands[item.command].dated_by if item.command in commands else None
+        value = item.record.get(field) if field else None
+        return value if isinstance(value, str) and _ISO_DATE.fullmatch(value) else None
+
+    places = [n for n, (_, item) in enumerate(indexed) if day(item)]
+    in_order = sorted((indexed[n] for n in places), key=lambda pair: (day(pair[1]), rank[pair[1].command]))
+    ordered = list(indexed)
+    for place, pair in zip(places, in_order):
+        ordered[place] = pair
+    return ordered
 
 
 class RecordResult(BaseModel):
@@ -181,6 +209,7 @@ def bulk_router(commands: dict[str, Command], scope: str, tag: str, records: Rec
         by_child: dict[str, list] = {}
         for index, record in enumerate(sent):
             by_child.setdefault(record.child_id, []).append((index, record))
+        by_child = {child: _in_date_order(indexed, commands) for child, indexed in by_child.items()}
         results = []
         # Children in a fixed order (two batches lock shared children in the same order: no deadlock), a
         # transaction (one durable commit) per CHILDREN_PER_TRANSACTION of them.

@@ -3,15 +3,19 @@
     create ID --scope S [--scope S ...] [--jwks-file partner-public-keys.json] [--no-secret]
     list
     rotate ID          a new client secret (the old one stops working at once)
-    revoke ID          the client and every token it holds stop working at once (its entry is kept, marked)
+    revoke ID [--database-url URL ...]
+                       the client and every token it holds stop working at once: recorded in each service
+                       database named (default: $DATABASE_URL), which running instances read every second,
+                       and marked in the file (its entry is kept) when --file is given
     signing-key        print a new private key for TOKEN_SIGNING_KEY_FILE (one per service, kept secret)
 
 A secret is printed once, to give to the partner; the file keeps only its SHA-256. A partner signing JWT
 client assertions (the NHS API platform's model) sends its public keys (a JWKS); no secret is then needed.
-Services read the file at start-up: restart them after a change.
+Services read the file at start-up: restart them after any other change.
 """
 
 import argparse
+import asyncio
 import hashlib
 import json
 import os
@@ -20,7 +24,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import asyncpg
 from joserfc.jwk import ECKey, KeySet
+
+from backbone.settings import to_asyncpg_url
+from backbone.writes import pool_url
 
 
 def _read(path: Path) -> list[dict]:
@@ -50,9 +58,32 @@ def _new_secret(entry: dict) -> str:
     return secret
 
 
+def _revoke(client_id: str, file: Path | None, database_urls: list[str]) -> None:
+    if file is None and not database_urls:
+        sys.exit("revoke needs --database-url (or DATABASE_URL) for the running services, and/or --file")
+    if file is not None:
+        clients = _read(file)
+        _find(clients, client_id)["revoked"] = True
+        _write(file, clients)
+        print(f"revoked {client_id} in {file}")
+    for url in database_urls:
+        asyncio.run(_record_revocation(url, client_id))
+        print(f"revoked {client_id} in {url.rpartition('@')[2]}: its running instances refuse it within a second")
+    if not database_urls:
+        print("no database named: running services refuse it only after a restart", file=sys.stderr)
+
+
+async def _record_revocation(database_url: str, client_id: str) -> None:
+    connection = await asyncpg.connect(pool_url(to_asyncpg_url(database_url)))
+    try:
+        await connection.execute("INSERT INTO revoked_clients (client_id) VALUES ($1) ON CONFLICT DO NOTHING", client_id)
+    finally:
+        await connection.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m backbone.clients", description=__doc__.splitlines()[0])
-    parser.add_argument("--file", type=Path, required=True, help="the clients file (API_CLIENTS_FILE)")
+    parser.add_argument("--file", type=Path, help="the clients file (API_CLIENTS_FILE); revoke may go without")
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create")
     create.add_argument("client_id")
@@ -61,13 +92,21 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--no-secret", action="store_true", help="JWT assertions only")
     commands.add_parser("list")
     commands.add_parser("rotate").add_argument("client_id")
-    commands.add_parser("revoke").add_argument("client_id")
+    revoke = commands.add_parser("revoke")
+    revoke.add_argument("client_id")
+    revoke.add_argument("--database-url", action="append", default=[],
+                        help="a service's database (repeat for each service); default: $DATABASE_URL")
     commands.add_parser("signing-key")
     args = parser.parse_args(argv)
 
     if args.command == "signing-key":
         print(json.dumps(ECKey.generate_key("P-256", private=True, auto_kid=True).as_dict(private=True)))
         return
+    if args.command == "revoke":
+        _revoke(args.client_id, args.file, args.database_url or [u for u in [os.environ.get("DATABASE_URL")] if u])
+        return
+    if args.file is None:
+        parser.error(f"{args.command} needs --file")
     clients = _read(args.file)
     if args.command == "list":
         for entry in clients:
@@ -96,10 +135,6 @@ def main(argv: list[str] | None = None) -> None:
         secret = _new_secret(_find(clients, args.client_id))
         _write(args.file, clients)
         print(f"rotated {args.client_id}; new client secret (shown once): {secret}")
-    elif args.command == "revoke":
-        _find(clients, args.client_id)["revoked"] = True
-        _write(args.file, clients)
-        print(f"revoked {args.client_id}")
 
 
 if __name__ == "__main__":

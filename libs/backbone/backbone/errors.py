@@ -65,6 +65,8 @@ NOT_KNOWN_YET_RESPONSE = {503: {
                    "system (it learns them from the placements events, usually within a second). Nothing was "
                    "stored. Retry the same request, with the same Idempotency-Key, after Retry-After seconds; "
                    "a child the case system never recorded keeps getting this answer.",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying.", "required": True,
+                                "schema": {"type": "integer", "minimum": 1}}},
 }}
 
 

@@ -1,4 +1,5 @@
-"""Pruning what is only needed for a while: published outbox rows, idempotency keys, processed-event ids.
+"""Pruning what is only needed for a while: published outbox rows, idempotency keys, processed-event ids,
+counts of refused attempts without a credential, and client assertions past their expiry.
 
 Retention (settings) keeps the duplicate protection far longer than any redelivery: a partner retries a
 request within minutes, and a consumer re-reads at most what it had not committed (seconds). A replay
@@ -24,6 +25,8 @@ PRUNABLE = {
     "outbox": ("published_at", "published_at IS NOT NULL"),  # an unpublished row is never pruned
     "idempotency_keys": ("created_at", "true"),
     "processed_events": ("processed_at", "true"),
+    "refused_attempts": ("minute", "true"),
+    "used_assertions": ("expires_at", "true"),  # kept until the assertion has expired: then it is refused anyway
 }
 
 

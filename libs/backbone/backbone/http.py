@@ -15,6 +15,9 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from backbone.access import follow_revocations, revoked_clients
 from backbone.audit import record_refusal
 from backbone.auth import ClientRegistry
 from backbone.errors import Conflict, InputError, NotKnownYet, conflict_handler, input_error_handler, not_known_yet_handler, validation_error_handler
@@ -76,7 +79,8 @@ class MeasureAndAuditRefusals:
     async def _audit_refusal(self, scope, method: str, status: int) -> None:
         try:
             await record_refusal(self.sessions, self.clients, method, scope["path"],
-                                 getattr(scope.get("route"), "path", None), Headers(scope=scope), status)
+                                 getattr(scope.get("route"), "path", None), Headers(scope=scope), status,
+                                 (scope.get("client") or ("unknown",))[0])
         except Exception:  # the refusal stands; a failure to audit it is logged, not turned into a 500
             log.exception("could not audit a refused request")
 
@@ -136,6 +140,12 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
     app.state.token_issuer = TokenIssuer(f"urn:cla:{runtime.settings.service_name}",
                                          load_signing_key(runtime.settings.token_signing_key_file))
     app.state.clients = ClientRegistry(runtime.settings.api_clients(), app.state.token_issuer)
+
+    async def read_revocations() -> None:  # before serving: a restarted instance never lets a revoked client in
+        app.state.clients.set_revoked(await revoked_clients(runtime.sessions))
+
+    runtime.before_start(read_revocations)
+    runtime.run_in_background(lambda: follow_revocations(runtime.sessions, app.state.clients))
     app.include_router(token_router())
     app.add_exception_handler(InputError, input_error_handler)
     app.add_exception_handler(Conflict, conflict_handler)
@@ -150,6 +160,10 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
 
     app.add_middleware(MeasureAndAuditRefusals, sessions=runtime.sessions, clients=app.state.clients,
                        audit_refusals=audit_refusals)
+    # Outermost: the client address every limit and audit row uses is a forwarded one only when the request
+    # came through a proxy named in TRUSTED_PROXIES (none by default; uvicorn runs with --no-proxy-headers).
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict:
@@ -157,8 +171,11 @@ def create_service_app(runtime: ServiceRuntime, title: str, configure: Callable[
 
     @app.get("/health/ready", tags=["operations"])
     async def ready() -> JSONResponse:
+        """Ready while the database answers: partners' requests need nothing else. A broker outage shows in
+        the checks ("broker": false) and in the alerts, not as a 503: writes go on into the outbox, and an
+        orchestrator that stopped routing to every instance would refuse them all (docs/operations.md)."""
         checks = await runtime.readiness()
-        ok = all(checks.values())
+        ok = checks["database"]
         return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)

@@ -5,7 +5,11 @@ This ASGI middleware answers, before the application does any work:
   a source has failed authentication too often lately (then even a right token waits: guessing stops);
 - 401 for a body sent without a valid bearer token, and 413 for a body larger than the limit (by
   Content-Length, or by counting a chunked body as it arrives), without reading it.
-The counters live in the process: each instance of a service limits what reaches it.
+The counters live in the process: each instance of a service limits what reaches it, and a restart forgets
+them. So they protect an instance from overload and slow a guesser down; with N instances a source gets N
+times as much. Nothing else rests on them (README, "A partner request"): revocation and single-use
+assertions are in the database (backbone.access). The source is the connecting address, or a forwarded one
+only from TRUSTED_PROXIES (backbone.http).
 """
 
 import json

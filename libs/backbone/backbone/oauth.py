@@ -9,12 +9,14 @@
     is registered.
 The answer is an ES256-signed JWT (5 minutes) that this service verifies on every request, with the scopes
 the client holds (or the subset it asked for). Revoking a client stops its tokens at once: every request
-checks the client is still registered. Cryptography is joserfc's; nothing here is hand-rolled.
+checks the client is still registered and not revoked (backbone.access). An assertion works once: its jti is
+kept in the service's database until it expires, so no instance accepts it again, even after a restart. Cryptography is joserfc's; nothing here is hand-rolled.
 """
 
 import hashlib
 import hmac
 import json
+import logging
 import time
 import uuid
 from base64 import b64decode
@@ -27,10 +29,15 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 
+from backbone.access import first_use_of_assertion
+
+log = logging.getLogger(__name__)
+
 TOKEN_PATH = "/oauth2/token"
 TOKEN_SECONDS = 300
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_MAX_SECONDS = 300
+MAX_JTI_LENGTH = 256  # stored until the assertion expires: a uuid is 36
 ASSERTION_ALGORITHMS = ["RS256", "RS512", "ES256", "ES384", "PS256", "PS512"]
 
 
@@ -64,24 +71,8 @@ class TokenIssuer:
         return decoded.claims
 
 
-class SeenAssertions:
-    """jti values of client assertions already used, until they expire: an assertion works once.
-    Per instance; a copied assertion replayed at another instance within its 5 minutes is not caught."""
-
-    def __init__(self):
-        self._seen: dict[str, float] = {}
-
-    def first_use(self, jti: str, expires: float) -> bool:
-        now = time.time()
-        self._seen = {k: v for k, v in self._seen.items() if v > now} if len(self._seen) > 10_000 else self._seen
-        if jti in self._seen and self._seen[jti] > now:
-            return False
-        self._seen[jti] = expires
-        return True
-
-
-def _error(status: int, error: str, description: str) -> JSONResponse:
-    headers = {"Cache-Control": "no-store"}
+def _error(status: int, error: str, description: str, extra_headers: dict | None = None) -> JSONResponse:
+    headers = {"Cache-Control": "no-store", **(extra_headers or {})}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="token"'
     return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
@@ -89,7 +80,6 @@ def _error(status: int, error: str, description: str) -> JSONResponse:
 
 def token_router() -> APIRouter:
     router = APIRouter(tags=["authentication"])
-    seen = SeenAssertions()
 
     form_fields = {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string"},
                    "client_id": {"type": "string"}, "client_secret": {"type": "string"},
@@ -103,7 +93,9 @@ def token_router() -> APIRouter:
                  responses={400: {"description": "malformed request or scope not held", "content": error},
                             401: {"description": "the client could not be authenticated", "content": error},
                             413: {"description": "the form is too large"},
-                            429: {"description": "too many requests or failed attempts: retry after Retry-After"}})
+                            429: {"description": "too many requests or failed attempts: retry after Retry-After"},
+                            503: {"description": "the service cannot check the assertion now: retry after Retry-After",
+                                  "content": error}})
     async def token(request: Request) -> JSONResponse:
         """Client credentials grant: a signed JWT client assertion or a client secret, for an access token."""
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
@@ -119,7 +111,14 @@ def token_router() -> APIRouter:
             # The audience a client signs for: this service's token URL as configured (a Host header is the
             # caller's to choose), or, unconfigured (development), as the request reached it.
             token_url = request.app.state.runtime.settings.token_url or str(request.url_for("token"))
-            client = _by_assertion(registry, form, token_url, seen)
+            client, claims = _by_assertion(registry, form, token_url)
+            try:  # single use, whichever instance saw it first and however long ago it restarted
+                if client and not await first_use_of_assertion(request.app.state.runtime.sessions, client.client_id,
+                                                               str(claims["jti"]), claims["exp"]):
+                    client = None
+            except Exception:
+                log.exception("could not record a client assertion as used")
+                return _error(503, "temporarily_unavailable", "try again shortly", {"Retry-After": "5"})
         else:
             client = _by_secret(registry, form, request.headers.get("authorization", ""))
         if client is None:
@@ -150,17 +149,20 @@ def _by_secret(registry, form: dict, authorization: str):
     return registry.client(entry["client_id"])
 
 
-def _by_assertion(registry, form: dict, token_url: str, seen: SeenAssertions):
+def _by_assertion(registry, form: dict, token_url: str) -> tuple:
+    """(the client, the assertion's claims) when the assertion is signed by a registered client's key, names
+    this token endpoint, and has a jti and a near enough expiry; else (None, None). Its single use is the
+    caller's to check."""
     if form.get("client_assertion_type") != ASSERTION_TYPE:
-        return None
+        return None, None
     assertion = form["client_assertion"]
     try:
         unverified = json.loads(jws.extract_compact(assertion.encode()).payload)
         if not isinstance(unverified, dict):
-            return None
+            return None, None
         entry = registry.entry(str(unverified.get("iss", "")))
         if not entry or not entry.get("jwks"):
-            return None
+            return None, None
         decoded = jwt.decode(assertion, KeySet.import_key_set(entry["jwks"]), algorithms=ASSERTION_ALGORITHMS)
         claims = decoded.claims
         jwt.JWTClaimsRegistry(iss={"essential": True, "value": entry["client_id"]},
@@ -168,7 +170,7 @@ def _by_assertion(registry, form: dict, token_url: str, seen: SeenAssertions):
                               aud={"essential": True, "value": token_url}, exp={"essential": True},
                               jti={"essential": True}).validate(claims)
     except (JoseError, ValueError, TypeError, UnicodeDecodeError):
-        return None
-    if claims["exp"] > time.time() + ASSERTION_MAX_SECONDS or not seen.first_use(str(claims["jti"]), claims["exp"]):
-        return None
-    return registry.client(entry["client_id"])
+        return None, None
+    if claims["exp"] > time.time() + ASSERTION_MAX_SECONDS or len(str(claims["jti"])) > MAX_JTI_LENGTH:
+        return None, None
+    return registry.client(entry["client_id"]), claims

@@ -9,10 +9,11 @@ drop the duplicate by its ce_id.
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from aiokafka import AIOKafkaProducer
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,8 +25,13 @@ from backbone.kafka import stop_within
 from backbone.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
+# A failed send is retried after a growing pause, never longer than this: the broker's return is noticed within
+# seconds (a broker that is still away is waited for by the new producer's start, once a second).
+MAX_BACKOFF_SECONDS = 5.0
 
 BACKLOG = Gauge("cla_outbox_unpublished", "Outbox rows committed but not yet acknowledged by the broker")
+PRODUCER_REPLACED = Counter("cla_outbox_producer_restarts_total",
+                            "Times the outbox relay replaced its Kafka producer after a failed send")
 OLDEST_AGE = Gauge("cla_outbox_oldest_unpublished_age_seconds",
                    "Age of the oldest unpublished outbox row (0 when none): how late the bus is behind the database")
 
@@ -45,20 +51,43 @@ def stage_event(session: AsyncSession, event_type: str, subject: str, data: dict
 
 
 class OutboxRelay:
-    def __init__(self, sessions: Sessions, producer: AIOKafkaProducer, source: str, poll_seconds: float = 0.5):
+    """Publishes committed outbox rows in order, for as long as the service runs.
+
+    After a failed send the relay starts a new producer. An idempotent producer cannot always carry on from a
+    failure: a batch that expired while the broker was away used up its sequence numbers, so after the broker's
+    return every later batch is refused (OutOfOrderSequenceNumber) for as long as that producer lives. A new
+    one has a new producer id and starts its sequence again. Re-sent rows keep their event id (the outbox
+    row's id), so a consumer drops any copy the broker had already written.
+    """
+
+    def __init__(self, sessions: Sessions, new_producer: Callable[[], AIOKafkaProducer], source: str,
+                 poll_seconds: float = 0.5):
         self._sessions = sessions
-        self._producer = producer
+        self._new_producer = new_producer
+        self._producer: AIOKafkaProducer | None = None
         self._source = source
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
-        self.started = False
+
+    @classmethod
+    def through(cls, sessions: Sessions, producer: AIOKafkaProducer, source: str) -> "OutboxRelay":
+        """A relay that publishes through a producer the caller has started (and replaces with itself)."""
+        relay = cls(sessions, lambda: producer, source)
+        relay._producer = producer
+        return relay
+
+    @property
+    def started(self) -> bool:
+        return self._producer is not None
 
     @property
     def client(self):
-        return self._producer.client
+        return self._producer.client if self._producer else None
 
     async def stop(self) -> None:
-        await stop_within(self._producer, "outbox relay")
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await stop_within(producer, "outbox relay")
 
     def wake(self) -> None:
         """Called after a commit that staged events, so they go out now rather than at the next poll."""
@@ -73,16 +102,22 @@ class OutboxRelay:
             measuring.cancel()
 
     async def _publish_forever(self) -> None:
-        await self._start_producer()
         backoff = self._poll_seconds
         while True:
+            await self._start_producer()
             try:
                 published = await self.publish_pending()
                 backoff = self._poll_seconds
-            except Exception:
-                log.exception("outbox relay: publishing failed; retrying in %.1fs", backoff)
+            except Exception as error:
+                if isinstance(error, _SendFailed):
+                    log.warning("outbox relay: %s (%s: %s); retrying in %.1fs with a new producer", error,
+                                type(error.__cause__).__name__, error.__cause__, backoff)
+                    PRODUCER_REPLACED.inc()
+                    await self.stop()
+                else:  # e.g. the database is down: the producer is fine
+                    log.exception("outbox relay: publishing failed; retrying in %.1fs", backoff)
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
             if not published:
                 try:
@@ -92,13 +127,14 @@ class OutboxRelay:
                 self._wake.clear()
 
     async def _start_producer(self) -> None:
-        while not self.started:
+        while self._producer is None:
+            producer = self._new_producer()
             try:
-                await self._producer.start()
-                self.started = True
+                await producer.start()
+                self._producer = producer
             except Exception as error:
                 log.warning("outbox relay: broker not reachable yet (%s)", error)
-                await self._producer.stop()
+                await stop_within(producer, "outbox relay")
                 await asyncio.sleep(1)
 
     async def publish_pending(self, batch_size: int = 500) -> int:

@@ -76,6 +76,7 @@ class Action:
     describe: str
     required: frozenset[str] = frozenset()
     aliases: tuple[str, ...] = ()
+    dated_by: str | None = None  # the field that dates it, for bulk's date order (e.g. end_date)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,11 +191,11 @@ class RecordKind:
         return [
             Operation(self._command(record), None, self.new, self.audited_as, f"record-{self.name}", "POST", self.path,
                       "write", 201, f"Record a {noun}", self.describe, self.aliases,
-                      {**SAME_RECORD} if self.natural_key else None),
+                      {**SAME_RECORD} if self.natural_key else None, dated_by=self.order_by),
             Operation(self._command(correct), self.id_field, self.correction, self.audited_as, f"correct-{self.name}",
                       "PATCH", one, "correct", 200, f"Correct a {noun}",
                       "Only the fields sent change (null removes an optional one), against the version last read.",
-                      responses=STALE),
+                      responses=STALE, dated_by=self.order_by),
             Operation(self._command(withdraw_one), self.id_field, Change, self.audited_as, f"withdraw-{self.name}",
                       "POST", f"{one}/withdraw", "withdraw", 200, f"Withdraw a {noun}",
                       "Withdraw one recorded in error: it leaves every KPI (the withdrawal is published).",
@@ -203,7 +204,8 @@ class RecordKind:
                         body_model(f"{_camel(self.name)}{_camel(action.name)}", self.row, action.fields,
                                    optional_unless=action.required),
                         self.audited_as, f"{action.name}-{self.name}", "POST", f"{one}/{action.name}", "write", 200,
-                        f"{action.name.capitalize()} a {noun}", action.describe, action.aliases)
+                        f"{action.name.capitalize()} a {noun}", action.describe, action.aliases,
+                        dated_by=action.dated_by)
               for action in self.actions),
         ]
 
@@ -217,11 +219,18 @@ class RecordKind:
 def record(kind: RecordKind, file: File, changes: Changes, body: BaseModel) -> tuple[int, dict]:
     fields = kind.prepared(file, body.model_dump(), None)
     replaced = kind.replaces(file, fields) if kind.replaces else None
+    was_open_until = replaced.end_date if replaced else None
     if replaced:
-        replaced.end_date = fields["start_date"]
+        replaced.end_date = fields["start_date"]  # the rules read it as ended when the new one starts
+    try:
+        kind.check(file, fields, None)
+    except Exception:
+        if replaced:
+            replaced.end_date = was_open_until  # refused: the record replaced is left as it was
+        raise
+    if replaced:
         next_version(replaced)
         kind.save(changes, replaced)
-    kind.check(file, fields, None)
     row = kind.row(**{kind.id_field: str(uuid.uuid4()), kind.subject.id_field: file.subject_id, **fields})
     file.add(row)
     return 201, kind.save(changes, row)

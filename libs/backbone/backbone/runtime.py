@@ -38,10 +38,11 @@ class ServiceRuntime:
         return f"/cla/{self.settings.service_name}"
 
     def publish_events(self) -> "ServiceRuntime":
-        producer = create_producer(
-            self.settings.kafka_bootstrap_servers, self.settings.service_name, self.settings.kafka_enable_idempotence
+        s = self.settings
+        self.relay = OutboxRelay(
+            self.sessions, lambda: create_producer(s.kafka_bootstrap_servers, s.service_name, s.kafka_enable_idempotence),
+            self.source, s.outbox_poll_seconds,
         )
-        self.relay = OutboxRelay(self.sessions, producer, self.source, self.settings.outbox_poll_seconds)
         return self
 
     def consume_events(
@@ -77,6 +78,8 @@ class ServiceRuntime:
             "outbox": timedelta(days=s.outbox_retention_days),
             "idempotency_keys": timedelta(days=s.idempotency_retention_days),
             "processed_events": timedelta(days=s.processed_events_retention_days),
+            "refused_attempts": timedelta(days=s.refused_attempts_retention_days),
+            "used_assertions": timedelta(0),
         }, s.housekeeping_interval_seconds)
 
     async def start(self) -> None:
@@ -95,7 +98,7 @@ class ServiceRuntime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.relay and self.relay.started:
+        if self.relay:
             await self.relay.stop()
         await self.engine.dispose()
         if self.pool:

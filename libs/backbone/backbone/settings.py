@@ -3,10 +3,10 @@
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Tokens for local runs and tests only: production refuses to start with this file.
 DEV_CLIENTS_FILE = Path(__file__).parent / "dev_clients.json"
@@ -42,6 +42,8 @@ class ServiceSettings(BaseSettings):
     outbox_retention_days: float = Field(7, ge=1)
     idempotency_retention_days: float = Field(30, ge=1)
     processed_events_retention_days: float = Field(30, ge=1)
+    # Counts of refused attempts without a valid credential, per source and minute (backbone.access).
+    refused_attempts_retention_days: float = Field(30, ge=1)
     housekeeping_interval_seconds: float = 3600
     # The council's pseudonymous child id format, a regular expression every child id must match in full
     # (NHS-number and UPN shapes are refused whatever it says). Unset: letters, digits, _ and -, up to 64.
@@ -57,6 +59,14 @@ class ServiceSettings(BaseSettings):
     rate_limit_burst: int = 400
     # Failed authentications a source may make in a minute before it must wait (even with a right token).
     failed_authentications_per_minute: int = 30
+    # The proxies (addresses or networks, comma-separated) whose X-Forwarded-For / -Proto are believed: the
+    # client address the limits, refusal counts and logs use. None by default: anyone can write those headers.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self):

@@ -4,7 +4,7 @@ backbone.migrations)."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, func
+from sqlalchemy import ARRAY, BigInteger, Column, DateTime, Identity, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -41,6 +41,8 @@ class AuditEntry(SQLModel, table=True):
     child_id: str | None = None
     purpose: str | None = None
     outcome: str | None = None  # "ok", or the HTTP status of a refused attempt
+    # The children an access to many disclosed (e.g. a KPI drill-down's), when not just child_id's.
+    child_ids: list[str] | None = Field(default=None, sa_column=Column(ARRAY(String), nullable=True))
 
 
 class IdempotencyRecord(SQLModel, table=True):

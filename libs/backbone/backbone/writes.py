@@ -18,7 +18,7 @@ import json
 import operator
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import ClassVar
 
 import asyncpg
@@ -55,7 +55,7 @@ def select_all(kind: type[Row]) -> str:
 
 
 def _json_value(value):
-    return value.isoformat() if isinstance(value, (date, datetime)) else value
+    return value.isoformat() if isinstance(value, (date, datetime, time)) else value
 
 
 @dataclasses.dataclass(slots=True)

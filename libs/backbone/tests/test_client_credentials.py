@@ -39,8 +39,14 @@ def clients_file(tmp_path, partner_key, capsys):
     return path
 
 
-def make_app(clients_file) -> FastAPI:
-    runtime = ServiceRuntime(ServiceSettings(service_name="oauth-test", database_url="postgresql://unused/x",
+@pytest.fixture(scope="module")
+def database_url(make_database):
+    """The service's database: where used client assertions are kept (single use across restarts)."""
+    return make_database("placements", "oauth_clients")
+
+
+def make_app(clients_file, database_url: str) -> FastAPI:
+    runtime = ServiceRuntime(ServiceSettings(service_name="oauth-test", database_url=database_url,
                                              environment="test", api_clients_file=clients_file))
 
     def configure(app: FastAPI):
@@ -55,8 +61,8 @@ def make_app(clients_file) -> FastAPI:
     return create_service_app(runtime, "oauth test", configure, audit_refusals=False)
 
 
-async def call(clients_file, steps):
-    app = make_app(clients_file)
+async def call(clients_file, database_url, steps):
+    app = make_app(clients_file, database_url)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http:
         try:
             return await steps(http)
@@ -76,7 +82,7 @@ def assertion_form(signed: str, **extra) -> dict:
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", **extra}
 
 
-async def test_a_signed_client_assertion_buys_a_short_lived_token_that_opens_the_clients_scopes(clients_file, partner_key):
+async def test_a_signed_client_assertion_buys_a_short_lived_token_that_opens_the_clients_scopes(clients_file, database_url, partner_key):
     async def steps(http):
         answer = await http.post(TOKEN_PATH, data=assertion_form(assertion(partner_key)))
         assert answer.status_code == 200, answer.text
@@ -86,10 +92,10 @@ async def test_a_signed_client_assertion_buys_a_short_lived_token_that_opens_the
         bearer = {"Authorization": f"Bearer {body['access_token']}"}
         assert (await http.post("/children/c1/records", headers=bearer)).json() == {"client": "case-system"}
         assert (await http.post("/children/c1/health", headers=bearer)).status_code == 403
-    await call(clients_file, steps)
+    await call(clients_file, database_url, steps)
 
 
-async def test_a_client_secret_buys_a_token_too_and_may_ask_for_fewer_scopes(clients_file):
+async def test_a_client_secret_buys_a_token_too_and_may_ask_for_fewer_scopes(clients_file, database_url):
     async def steps(http):
         form = {"grant_type": "client_credentials", "client_id": "health-provider", "client_secret": SECRETS[clients_file]}
         answer = await http.post(TOKEN_PATH, data=form)
@@ -99,12 +105,12 @@ async def test_a_client_secret_buys_a_token_too_and_may_ask_for_fewer_scopes(cli
         assert basic.status_code == 200
         more = await http.post(TOKEN_PATH, data={**form, "scope": "health:write placements:write"})
         assert more.status_code == 400 and more.json()["error"] == "invalid_scope"
-    await call(clients_file, steps)
+    await call(clients_file, database_url, steps)
 
 
 @pytest.mark.parametrize("case", ["wrong key", "wrong audience", "too long", "replayed", "unknown client", "wrong secret",
                                   "no grant", "not a jwt", "not an object"])
-async def test_bad_credentials_get_no_token(clients_file, partner_key, case):
+async def test_bad_credentials_get_no_token(clients_file, database_url, partner_key, case):
     other = RSAKey.generate_key(2048, private=True, auto_kid=True)
     forms = {
         "wrong key": assertion_form(assertion(other)),
@@ -119,17 +125,17 @@ async def test_bad_credentials_get_no_token(clients_file, partner_key, case):
 
     async def steps(http):
         if case == "replayed":
-            form = assertion_form(assertion(partner_key, jti="once"))
+            form = assertion_form(assertion(partner_key))
             assert (await http.post(TOKEN_PATH, data=form)).status_code == 200
             answer = await http.post(TOKEN_PATH, data=form)
         else:
             answer = await http.post(TOKEN_PATH, data=forms[case])
         assert answer.status_code == (400 if case == "no grant" else 401), answer.text
         assert "access_token" not in answer.text
-    await call(clients_file, steps)
+    await call(clients_file, database_url, steps)
 
 
-async def test_expired_forged_and_revoked_tokens_are_refused(clients_file, partner_key, capsys):
+async def test_expired_forged_and_revoked_tokens_are_refused(clients_file, database_url, partner_key, capsys):
     async def steps(http):
         app = http._transport.app
         issuer: TokenIssuer = app.state.token_issuer
@@ -142,7 +148,7 @@ async def test_expired_forged_and_revoked_tokens_are_refused(clients_file, partn
         assert (await http.post("/children/c1/records", headers={"Authorization": f"Bearer {good}"})).status_code == 200
         return good
 
-    good = await call(clients_file, steps)
+    good = await call(clients_file, database_url, steps)
     clients_command(["--file", str(clients_file), "revoke", "case-system"])
 
     async def after_revocation(http):
@@ -151,7 +157,7 @@ async def test_expired_forged_and_revoked_tokens_are_refused(clients_file, partn
         token = TokenIssuer(issuer.issuer, issuer._key).issue("case-system", ["placements:write"])
         assert (await http.post("/children/c1/records", headers={"Authorization": f"Bearer {token}"})).status_code == 401
         assert (await http.post(TOKEN_PATH, data=assertion_form(assertion(partner_key)))).status_code == 401
-    await call(clients_file, after_revocation)
+    await call(clients_file, database_url, after_revocation)
     assert good
 
 

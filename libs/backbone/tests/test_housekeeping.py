@@ -1,5 +1,5 @@
-"""Housekeeping prunes published outbox rows, idempotency keys and processed-event ids past their retention,
-and nothing younger, and never an outbox row not yet published."""
+"""Housekeeping prunes published outbox rows, idempotency keys, processed-event ids, refused-attempt counts and
+spent client assertions past their retention, and nothing younger, and never an outbox row not yet published."""
 
 from datetime import timedelta
 
@@ -40,3 +40,22 @@ async def test_only_what_is_past_its_retention_is_pruned(sessions):
         outbox = (await session.exec(text("SELECT subject FROM outbox ORDER BY subject"))).all()
         keys = (await session.exec(text("SELECT key FROM idempotency_keys"))).all()
     assert [s for (s,) in outbox] == ["c1", "c2"] and [k for (k,) in keys] == ["young"]
+
+
+async def test_refused_attempt_counts_and_expired_assertions_are_pruned(sessions):
+    async with sessions() as session, session.begin():
+        for source, age in (("192.0.2.1", "31 days"), ("192.0.2.2", "1 day")):
+            await session.exec(text(
+                "INSERT INTO refused_attempts (minute, source, resource, status, attempts) "
+                f"VALUES (date_trunc('minute', now() - interval '{age}'), '{source}', '/children/{{child_id}}', 401, 7)"))
+        for jti, expires in (("spent", "now() - interval '1 second'"), ("live", "now() + interval '4 minutes'")):
+            await session.exec(text(
+                f"INSERT INTO used_assertions (client_id, jti, expires_at) VALUES ('c', '{jti}', {expires})"))
+    keep = Housekeeping(sessions, {"refused_attempts": timedelta(days=30), "used_assertions": timedelta(0)},
+                        interval_seconds=3600)
+    # A live assertion's jti stays (a replay is refused until it expires); a spent one's goes.
+    assert await keep.run_once() == {"refused_attempts": 1, "used_assertions": 1}
+    async with sessions() as session:
+        sources = (await session.exec(text("SELECT source FROM refused_attempts"))).all()
+        jtis = (await session.exec(text("SELECT jti FROM used_assertions"))).all()
+    assert [s for (s,) in sources] == ["192.0.2.2"] and [j for (j,) in jtis] == ["live"]

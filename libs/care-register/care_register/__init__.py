@@ -17,7 +17,8 @@ from backbone.projections import apply_latest
 from backbone.writes import File, Row
 
 PLACEMENTS_TOPIC = "placements"
-_CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1"}
+_CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1",
+                       "uk.cla.placements.child-left-care.v2"}  # v1 is read as v2 (event_contracts.upcasters)
 
 
 class KnownCarePeriod(SQLModel, table=True):

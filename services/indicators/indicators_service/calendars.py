@@ -3,12 +3,14 @@
 KPIs join ``calendar_days`` instead of looping over dates in Python. For each day it holds whether it is a
 working day and a school day, and the running count of each up to and including that day, so "the Nth
 working day after S" is the working day whose count is S's count + N (S itself is day 0). School-day counts
-exist only from the first configured term to the last: no due date is guessed beyond the council's file.
+exist only from the first configured term to the last: no due date is guessed beyond the council's file,
+and a KPI that counts school days is not computed as of a date the file does not cover (``SchoolCalendar``).
 """
 
 import hashlib
 import json
 import tomllib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -29,6 +31,35 @@ class WorkingDays:
         return day.weekday() < 5 and day not in self._bank_holidays
 
 
+def _term_dates(path: Path) -> tuple[list[tuple[date, date]], list[date]]:
+    config = tomllib.loads(path.read_text())
+    return sorted((b["start"], b["end"]) for b in config["blocks"]), config.get("closures", [])
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """What the council's term dates cover: school days are counted from the first day to the last only."""
+
+    name: str  # the term-dates file's name, as errors and the metric give it
+    first_day: date
+    last_day: date
+
+    @classmethod
+    def from_file(cls, path: Path) -> "SchoolCalendar":
+        blocks, _ = _term_dates(path)
+        return cls(path.name, blocks[0][0], blocks[-1][1])
+
+    def gap(self, first_needed: date, as_of: date) -> str | None:
+        """Why school days from ``first_needed`` to ``as_of`` cannot be counted, or None when they can."""
+        if as_of > self.last_day:
+            return (f"the school calendar ({self.name}) ends on {self.last_day}: add the next school year's term "
+                    f"dates (TERM_DATES_FILE) to compute it as of {as_of}")
+        if first_needed < self.first_day:
+            return (f"the school calendar ({self.name}) starts on {self.first_day}: as of {as_of} it would count "
+                    f"school days from {first_needed}")
+        return None
+
+
 class SchoolDays:
     """Weekdays within the council's teaching blocks, except bank holidays and configured closures."""
 
@@ -39,8 +70,7 @@ class SchoolDays:
 
     @classmethod
     def from_file(cls, path: Path, working_days: WorkingDays) -> "SchoolDays":
-        config = tomllib.loads(path.read_text())
-        return cls([(b["start"], b["end"]) for b in config["blocks"]], config.get("closures", []), working_days)
+        return cls(*_term_dates(path), working_days)
 
     @property
     def first_day(self) -> date:

@@ -1,8 +1,10 @@
-"""Prometheus gauges of every KPI as of today. After events are applied only the KPIs that read a changed
-table are recomputed; all of them are recomputed as the date moves on (every ``refresh_seconds``)."""
+"""Prometheus gauges of every KPI, and of the items overdue on each work list, as of today. After events are
+applied only the KPIs and lists that read a changed table are recomputed; all of them are recomputed as the
+date moves on (every ``refresh_seconds``)."""
 
 import asyncio
 import logging
+from datetime import datetime, timezone
 
 from prometheus_client import Gauge
 from sqlalchemy import text
@@ -10,9 +12,9 @@ from sqlalchemy import text
 from backbone.clock import today
 from backbone.db import Sessions
 
-from indicators_service.kpis.definition import Kpi
+from indicators_service.kpis.definition import Kpi, WorkList
 from indicators_service.kpis.engine import KpiEngine, KpiValue
-from indicators_service.kpis.registry import KPIS, affected_by
+from indicators_service.kpis.registry import KPIS, WORKLISTS, affected_by, lists_affected_by
 from indicators_service.targets import Target
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,11 @@ TARGET = Gauge("cla_kpi_target", "The council's target for the KPI (configured)"
 BREACHING = Gauge("cla_kpi_breaching_target", "1 when the KPI is worse than its target, 0 when not (NaN: no data)", ["kpi"])
 BENCHMARK = Gauge("cla_kpi_benchmark", "Published comparison value (England, statistical neighbours…), configured",
                   ["kpi", "benchmark"])
+SCHOOL_CALENDAR_ENDS = Gauge("cla_school_calendar_last_day_timestamp_seconds",
+                             "The last day the council's term dates cover (Unix time, midnight UTC): the KPIs "
+                             "that count school days have no figure after it", ["calendar"])
 REFRESHED = Gauge("cla_kpi_refreshed_timestamp_seconds", "When the KPI gauges were last computed (stale-data alert)")
+OVERDUE = Gauge("cla_worklist_overdue", "Items on the work list past their due date today", ["worklist"])
 SECONDS = Gauge("cla_kpi_compute_seconds", "How long the KPI's query took at the last refresh", ["kpi"])
 
 NAN = float("nan")  # "no data" (denominator 0): Grafana shows it as empty, not as 0%
@@ -45,11 +51,16 @@ class KpiGauges:
                  settle_seconds: float = 0.2):
         self.engine = engine
         self.targets = targets
+        calendar = engine.school_calendar
+        SCHOOL_CALENDAR_ENDS.labels(calendar.name).set(
+            datetime.combine(calendar.last_day, datetime.min.time(), timezone.utc).timestamp())
         for kpi, target in targets.items():
             if target.value is not None:
                 TARGET.labels(kpi).set(target.value)
             for benchmark in target.benchmarks:
-                BENCHMARK.labels(kpi, benchmark.name).set(benchmark.value)
+                # a band's value is not the whole figure's: the label says which group it compares with
+                label = f"{benchmark.name} ({benchmark.band})" if benchmark.band else benchmark.name
+                BENCHMARK.labels(kpi, label).set(benchmark.value)
         self._sessions = sessions
         self._refresh_seconds = refresh_seconds
         self._settle_seconds = settle_seconds
@@ -75,30 +86,38 @@ class KpiGauges:
             breached = self.targets[kpi.id].breached_by(kpi.value)
             BREACHING.labels(kpi.id).set(NAN if breached is None else float(breached))
 
-    async def refresh(self, kpis: list[Kpi] | None = None) -> None:
-        """Recompute ``kpis`` as of today (all of them by default)."""
+    async def refresh(self, kpis: list[Kpi] | None = None, lists: list[WorkList] | None = None) -> None:
+        """Recompute ``kpis`` and the overdue counts of ``lists`` as of today (all of them by default)."""
         loop = asyncio.get_running_loop()
         async with self._sessions() as session:
             for kpi in KPIS.values() if kpis is None else kpis:
                 started = loop.time()
                 self._publish(await self.engine.value(session, kpi, today()))
                 SECONDS.labels(kpi.id).set(loop.time() - started)
+            for work_list in WORKLISTS.values() if lists is None else lists:
+                OVERDUE.labels(work_list.id).set(await self.engine.overdue(session, work_list, today()))
         REFRESHED.set_to_current_time()
 
-    async def _changed_kpis(self) -> list[Kpi]:
+    async def _changed_tables(self) -> set[str]:
         async with self._sessions() as session:
             rows = (await session.exec(text(
                 "SELECT source_table, changed_seq FROM source_changes WHERE changed_seq > :seen"
             ).bindparams(seen=self._seen_seq))).all()
         self._seen_seq = max([self._seen_seq, *(seq for _, seq in rows)])
-        return affected_by({table for table, _ in rows})
+        return {table for table, _ in rows}
+
+    async def _changed_kpis(self) -> list[Kpi]:
+        return affected_by(await self._changed_tables())
 
     async def run(self) -> None:
         everything = True
         while True:
             try:
-                changed = await self._changed_kpis()  # read before computing: a change after it is seen next time
-                await self.refresh(None if everything else changed)
+                changed = await self._changed_tables()  # read before computing: a change after it is seen next time
+                if everything:
+                    await self.refresh()
+                else:
+                    await self.refresh(affected_by(changed), lists_affected_by(changed))
             except Exception:
                 log.exception("refreshing KPI gauges failed")
             try:

@@ -5,11 +5,11 @@ from backbone.runtime import ServiceRuntime
 
 from indicators_service.api import router
 from indicators_service.reports.routes import router as reports
-from indicators_service.calendars import SchoolDays, WorkingDays, calendar_rows, load_calendar
+from indicators_service.calendars import SchoolCalendar, SchoolDays, WorkingDays, calendar_rows, load_calendar
 from indicators_service.gauges import KpiGauges
 from indicators_service.kpis.engine import KpiEngine
 from indicators_service.kpis.history import History
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 from indicators_service.projections import TOPICS, apply_event
 from indicators_service.settings import Settings
 from indicators_service.targets import load_targets
@@ -18,7 +18,8 @@ from indicators_service.targets import load_targets
 def kpi_engine(settings: Settings) -> KpiEngine:
     """The engine, with every setting a KPI may name (a KPI naming an unknown one fails here, at start-up)."""
     named = {name for kpi in KPIS.values() for name in (*kpi.settings, kpi.denominator_setting) if name}
-    return KpiEngine({name: getattr(settings, name) for name in named})
+    named |= {name for work_list in WORKLISTS.values() for name in work_list.settings}
+    return KpiEngine({name: getattr(settings, name) for name in named}, SchoolCalendar.from_file(settings.term_dates_file))
 
 
 def calendar(settings: Settings) -> list[tuple]:
@@ -55,5 +56,5 @@ def create_app(settings: Settings | None = None):
         app.include_router(router)
         app.include_router(reports)
 
-    # Refusals are audited for /children/ paths only; drill-downs are audited when they happen (api.py).
-    return create_service_app(runtime, "Indicators service", configure, audit_refusals=False)
+    # A drill-down is audited when it happens (api.py), a refused one by the shared middleware (backbone.audit).
+    return create_service_app(runtime, "Indicators service", configure)

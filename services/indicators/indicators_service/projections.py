@@ -3,12 +3,18 @@
 Every event carries the whole record as it now stands, so applying one is an upsert that keeps the
 highest record_version: duplicates and late arrivals change nothing. KPIs are computed from these tables.
 
+A projection is declared once: its table (a SQLModel class: name, key, columns) with ``@projection(...)``
+naming the event types that feed it. Each column is the event property of the same name
+(tests/test_projections.py checks names, types and nullability against each event's contract); a KPI's
+sources are the tables its query names (kpis/definition.py).
+
 Each change also notes, in the same transaction, which table changed and the earliest date it touches (the
 record's dates before and after the change): the gauges refresh only the KPIs that read a changed table, and
 the month-end history is recomputed from that date on (kpis/history.py).
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy import Date, Table, bindparam, func, select, text
@@ -19,9 +25,40 @@ from backbone.events import Event
 from backbone.projections import apply_latest, apply_latest_many
 from backbone.tables import DeadLetter, ProcessedEvent  # noqa: F401  (same metadata)
 
-TOPICS = ["placements", "health", "education", "leaving-care"]
+@dataclass(frozen=True)
+class Projection:
+    table: Table
+    events: tuple[str, ...]  # the event types whose data is a row of the table
+
+    @property
+    def key(self) -> str:
+        return self.table.primary_key.columns.values()[0].name
 
 
+PROJECTIONS: dict[str, Projection] = {}  # by table name
+_FOR_EVENT: dict[str, Projection] = {}
+
+
+def projection(*events: str):
+    """Declares the SQLModel table class it decorates as the projection of ``events`` (full event types)."""
+
+    def declare(model: type[SQLModel]) -> type[SQLModel]:
+        declared = Projection(model.__table__, events)
+        if len(declared.table.primary_key.columns) != 1:  # an event names the one record it carries by one id
+            raise ValueError(f"{declared.table.name}: a projection has a one-column key")
+        for event_type in events:
+            if event_type in _FOR_EVENT:
+                raise ValueError(f"{event_type} already feeds {_FOR_EVENT[event_type].table.name}")
+            _FOR_EVENT[event_type] = declared
+        PROJECTIONS[declared.table.name] = declared
+        return model
+
+    return declare
+
+
+# child-left-care.v1 is read as v2 (contracts upcasters.py)
+@projection("uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1",
+            "uk.cla.placements.child-left-care.v2")
 class CarePeriod(SQLModel, table=True):
     __tablename__ = "care_periods"
     care_period_id: str = Field(primary_key=True)
@@ -34,6 +71,7 @@ class CarePeriod(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.placement-started.v1", "uk.cla.placements.placement-ended.v1")
 class Placement(SQLModel, table=True):
     __tablename__ = "placements"
     placement_id: str = Field(primary_key=True)
@@ -50,6 +88,7 @@ class Placement(SQLModel, table=True):
     reason_new_episode: str | None = None  # 903 RNE; None: not recorded (then the carer id says)
 
 
+@projection("uk.cla.health.initial-health-assessment-completed.v1")
 class InitialHealthAssessment(SQLModel, table=True):
     __tablename__ = "initial_health_assessments"
     assessment_id: str = Field(primary_key=True)
@@ -58,6 +97,7 @@ class InitialHealthAssessment(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.education.virtual-school-notified.v1")
 class VirtualSchoolNotification(SQLModel, table=True):
     __tablename__ = "virtual_school_notifications"
     notification_id: str = Field(primary_key=True)
@@ -66,6 +106,7 @@ class VirtualSchoolNotification(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.education.initial-pep-completed.v1")
 class InitialPep(SQLModel, table=True):
     __tablename__ = "initial_peps"
     pep_id: str = Field(primary_key=True)
@@ -75,6 +116,7 @@ class InitialPep(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.leaving-care.care-leaver-status-recorded.v1")
 class CareLeaverStatus(SQLModel, table=True):
     __tablename__ = "care_leaver_statuses"
     status_id: str = Field(primary_key=True)
@@ -82,8 +124,10 @@ class CareLeaverStatus(SQLModel, table=True):
     status: str
     effective_date: date
     record_version: int
+    reason: str | None = None  # why the decision overrides the care history (None: not recorded)
 
 
+@projection("uk.cla.leaving-care.personal-adviser-allocated.v1")
 class AdviserAllocation(SQLModel, table=True):
     __tablename__ = "adviser_allocations"
     allocation_id: str = Field(primary_key=True)
@@ -94,6 +138,7 @@ class AdviserAllocation(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.missing-episode-recorded.v1")
 class MissingEpisode(SQLModel, table=True):
     __tablename__ = "missing_episodes"
     episode_id: str = Field(primary_key=True)
@@ -104,8 +149,14 @@ class MissingEpisode(SQLModel, table=True):
     rhi_offered_date: date | None = None
     rhi_held_date: date | None = None
     record_version: int
+    # Local times of day of the dates above, where the case system knows them (the 903 has dates only).
+    start_time: time | None = None
+    end_time: time | None = None
+    rhi_offered_time: time | None = None
+    rhi_held_time: time | None = None
 
 
+@projection("uk.cla.placements.social-worker-allocated.v1")
 class SocialWorkerAllocation(SQLModel, table=True):
     __tablename__ = "social_worker_allocations"
     allocation_id: str = Field(primary_key=True)
@@ -116,6 +167,7 @@ class SocialWorkerAllocation(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.legal-status-changed.v1")
 class LegalStatusChange(SQLModel, table=True):
     __tablename__ = "legal_status_changes"
     change_id: str = Field(primary_key=True)
@@ -126,6 +178,7 @@ class LegalStatusChange(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.review-held.v1")
 class Review(SQLModel, table=True):
     __tablename__ = "reviews"
     review_id: str = Field(primary_key=True)
@@ -134,6 +187,7 @@ class Review(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.visit-made.v1")
 class Visit(SQLModel, table=True):
     __tablename__ = "visits"
     visit_id: str = Field(primary_key=True)
@@ -142,6 +196,7 @@ class Visit(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.conviction-recorded.v1")
 class Conviction(SQLModel, table=True):
     __tablename__ = "convictions"
     conviction_id: str = Field(primary_key=True)
@@ -151,6 +206,7 @@ class Conviction(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.adoption-recorded.v1")
 class Adoption(SQLModel, table=True):
     __tablename__ = "adoptions"
     adoption_id: str = Field(primary_key=True)
@@ -164,6 +220,7 @@ class Adoption(SQLModel, table=True):
     record_version: int
 
 
+@projection("uk.cla.placements.foster-household-approval-recorded.v1")
 class FosterHouseholdApproval(SQLModel, table=True):
     """About a household, not a child (no child_id)."""
     __tablename__ = "foster_household_approvals"
@@ -175,32 +232,83 @@ class FosterHouseholdApproval(SQLModel, table=True):
     record_version: int
 
 
-_TABLE_FOR_EVENT: dict[str, Table] = {
-    "uk.cla.placements.child-entered-care.v1": CarePeriod.__table__,
-    "uk.cla.placements.child-left-care.v1": CarePeriod.__table__,
-    "uk.cla.placements.placement-started.v1": Placement.__table__,
-    "uk.cla.placements.placement-ended.v1": Placement.__table__,
-    "uk.cla.placements.missing-episode-recorded.v1": MissingEpisode.__table__,
-    "uk.cla.placements.social-worker-allocated.v1": SocialWorkerAllocation.__table__,
-    "uk.cla.placements.legal-status-changed.v1": LegalStatusChange.__table__,
-    "uk.cla.placements.review-held.v1": Review.__table__,
-    "uk.cla.placements.visit-made.v1": Visit.__table__,
-    "uk.cla.placements.conviction-recorded.v1": Conviction.__table__,
-    "uk.cla.placements.adoption-recorded.v1": Adoption.__table__,
-    "uk.cla.placements.foster-household-approval-recorded.v1": FosterHouseholdApproval.__table__,
-    "uk.cla.health.initial-health-assessment-completed.v1": InitialHealthAssessment.__table__,
-    "uk.cla.education.virtual-school-notified.v1": VirtualSchoolNotification.__table__,
-    "uk.cla.education.initial-pep-completed.v1": InitialPep.__table__,
-    "uk.cla.leaving-care.care-leaver-status-recorded.v1": CareLeaverStatus.__table__,
-    "uk.cla.leaving-care.personal-adviser-allocated.v1": AdviserAllocation.__table__,
-}
-PROJECTION_TABLES = sorted({t.name for t in _TABLE_FOR_EVENT.values()})
+# Leaving care: the leaving care team's records beside the care history.
+# The care-leaver population itself is derived from care_periods and legal_status_changes (kpis/populations.py);
+# care_leaver_statuses hold the decisions that override it.
+
+
+@projection("uk.cla.leaving-care.contact-recorded.v1")
+class CareLeaverContact(SQLModel, table=True):
+    __tablename__ = "care_leaver_contacts"
+    contact_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    contact_date: date
+    in_touch: str  # 903 IN_TOUCH: YES, NO, DIED, REFU, NREQ, RHOM
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.accommodation-recorded.v1")
+class CareLeaverAccommodation(SQLModel, table=True):
+    __tablename__ = "care_leaver_accommodation"
+    accommodation_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    accommodation: str  # 903 ACCOM: its second character 1 suitable, 2 not suitable
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.activity-recorded.v1")
+class CareLeaverActivity(SQLModel, table=True):
+    __tablename__ = "care_leaver_activities"
+    activity_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    activity: str  # 903 ACTIV
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.pathway-plan-recorded.v1")
+class PathwayPlan(SQLModel, table=True):
+    __tablename__ = "pathway_plans"
+    plan_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    plan_date: date
+    kind: str  # made | reviewed
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.staying-put-recorded.v1")
+class StayingPut(SQLModel, table=True):
+    __tablename__ = "staying_put_arrangements"
+    arrangement_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+@projection("uk.cla.leaving-care.continuing-support-recorded.v1")
+class ContinuingSupport(SQLModel, table=True):
+    """From 21 to 25: a request for support or an education/training programme keeps a former relevant young
+    person in the population while it is open."""
+    __tablename__ = "continuing_support"
+    support_id: str = Field(primary_key=True)
+    child_id: str = Field(index=True)
+    kind: str  # request_for_support | education_or_training
+    start_date: date
+    end_date: date | None = None
+    record_version: int
+
+
+PROJECTION_TABLES = sorted(PROJECTIONS)
+# The producers of those events: the topics the consumer reads (an event type is uk.cla.<producer>.<name>.vN).
+TOPICS = sorted({event_type.split(".")[2] for event_type in _FOR_EVENT})
 # Rebuilt with the projections by a replay, so a replay leaves the whole history marked for recomputing.
 REBUILT_TABLES = [*PROJECTION_TABLES, "source_changes", "withdrawn_records"]
 
 # The dates a record is about (a date of birth is not: it travels on a period of care, dated by its start).
-_DATES = {t: [c for c in t.columns if c.type.python_type is date and c.name != "date_of_birth"]
-          for t in _TABLE_FOR_EVENT.values()}
+_DATES = {p.table: [c for c in p.table.columns if c.type.python_type is date and c.name != "date_of_birth"]
+          for p in PROJECTIONS.values()}
 
 _NOTE_CHANGE = text("""
     INSERT INTO source_changes (source_table, changed_seq, earliest, history_from)
@@ -216,7 +324,7 @@ async def _note_changes(session: AsyncSession, table: Table, rows: list[dict], s
     ``stored_noted``: the rows they replace were noted when they were written (a rebuild's own earlier batches)."""
     stored = None
     if not stored_noted:
-        key = table.primary_key.columns.values()[0]  # every projection has a one-column key
+        key = table.columns[PROJECTIONS[table.name].key]
         ids = sa.cast(sa.literal([r[key.name] for r in rows]), sa.ARRAY(sa.String()))  # one parameter, any number
         stored = (await session.exec(
             select(func.least(*[func.min(c) for c in _DATES[table]])).where(key == func.any(ids))
@@ -226,17 +334,22 @@ async def _note_changes(session: AsyncSession, table: Table, rows: list[dict], s
     await session.exec(_NOTE_CHANGE.bindparams(table=table.name, earliest=earliest))
 
 
+def _table(event: Event) -> Table | None:
+    fed = _FOR_EVENT.get(event.type)
+    return fed.table if fed else None
+
+
 def _row(table: Table, event: Event) -> dict:
     return {
-        # .get: an optional property an older event may not have (e.g. a placement's distance)
-        column.name: date.fromisoformat(value) if (value := event.data.get(column.name)) and column.type.python_type is date else value
+        # .get: an optional property an older event may not have (e.g. a placement's distance, a time of day)
+        column.name: kind.fromisoformat(value) if (value := event.data.get(column.name)) and (kind := column.type.python_type) in (date, time) else value
         for column in table.columns
     }
 
 
 async def apply_event(session: AsyncSession, event: Event) -> None:
     """Consumer handler: event types this service does not use are acknowledged and ignored."""
-    table = _TABLE_FOR_EVENT.get(event.type)
+    table = _table(event)
     if table is None:
         return
     row = _row(table, event)
@@ -250,7 +363,7 @@ async def apply_events(session: AsyncSession, events: list[Event]) -> None:
     latest: dict[Table, dict[tuple, dict]] = {}
     withdrawn: dict[Table, set[str]] = {}
     for event in events:
-        table = _TABLE_FOR_EVENT.get(event.type)
+        table = _table(event)
         if table is None:
             continue
         row = _row(table, event)

@@ -16,6 +16,7 @@ class Benchmark:
     value: float
     year: str
     source: str
+    band: str | None = None  # the breakdown group the value compares with (e.g. "19-21"); None: the whole figure
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def load_targets(path: Path, directions: dict[str, str]) -> dict[str, Target]:
         if unknown := set(entry) - _KEYS:
             raise ValueError(f"{path}: [{kpi}] has unknown settings {sorted(unknown)} (known: {sorted(_KEYS)})")
         try:
-            benchmarks = tuple(Benchmark(b["name"], float(b["value"]), str(b["year"]), b["source"])
+            benchmarks = tuple(Benchmark(b["name"], float(b["value"]), str(b["year"]), b["source"], b.get("band"))
                                for b in entry.get("benchmarks", []))
         except KeyError as missing:
             raise ValueError(f"{path}: [{kpi}] a benchmark needs name, value, year and source; {missing} is missing")

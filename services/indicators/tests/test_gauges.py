@@ -50,3 +50,28 @@ async def test_only_the_kpis_reading_a_changed_table_are_refreshed(sessions, eng
     for metric in REGISTRY.collect():
         for sample in metric.samples:
             assert not any(value.startswith("g") and value[1:].isdigit() for value in sample.labels.values())
+
+
+async def test_each_work_list_has_a_gauge_of_its_overdue_items_with_no_child_in_its_labels(sessions, engine, monkeypatch):
+    monkeypatch.setattr(gauges_module, "today", lambda: date(2025, 3, 31))
+    async with sessions() as session, session.begin():
+        await clear(session)
+    # Entered care on 1 and 2 Jan 2025 (g3, g4): IHAs due on the 20th working day after, both overdue on 31 March;
+    # g5 entered on 31 March: due in April.
+    for child, entered in [("g3", "2025-01-01"), ("g4", "2025-01-02"), ("g5", "2025-03-31")]:
+        await apply(sessions, "placements.child-entered-care", {
+            "care_period_id": f"cp-{child}", "child_id": child, "date_of_birth": "2015-06-01", "start_date": entered,
+            "end_date": None, "legal_status": "C2", "reason_ceased": None, "effective_date": entered,
+            "record_version": 1})
+    gauges = KpiGauges(sessions, engine, refresh_seconds=60, targets={})
+    await gauges.refresh([], None)
+    assert REGISTRY.get_sample_value("cla_worklist_overdue", {"worklist": "iha_due"}) == 2
+    assert REGISTRY.get_sample_value("cla_worklist_overdue", {"worklist": "initial_pep_due"}) == 0
+    for sample in next(m for m in REGISTRY.collect() if m.name == "cla_worklist_overdue").samples:
+        assert set(sample.labels) == {"worklist"}
+
+
+async def test_the_last_day_of_the_school_calendar_is_exported_for_the_alert_before_it_runs_out(sessions, engine):
+    KpiGauges(sessions, engine, refresh_seconds=60, targets={})
+    assert REGISTRY.get_sample_value("cla_school_calendar_last_day_timestamp_seconds", {"calendar": "term_dates.toml"}) \
+        == datetime(2028, 7, 20, tzinfo=timezone.utc).timestamp()  # the shipped term dates' last day

@@ -92,3 +92,11 @@ async def test_a_new_month_end_is_added_as_the_calendar_moves_on(sessions, histo
     assert await history.refresh() == READING_CARE_PERIODS * 2  # December, January
     monkeypatch.setattr(history_module, "today", lambda: date(2026, 3, 2))
     assert await history.refresh() == READING_CARE_PERIODS * 1  # February
+
+
+async def test_a_month_the_school_calendar_does_not_cover_is_not_stored(sessions, history):
+    # pep_initial_on_time as of 31 December 2020 would count school days from 3 September 2019 (its 12-month
+    # window less its 120-day look-back), the day before the shipped term dates begin (4 September 2019):
+    # no figure, so no row (never an empty one). As of 31 January 2021 they cover it.
+    await history.recompute(KPIS["pep_initial_on_time"], [date(2020, 12, 31), date(2021, 1, 31)])
+    assert list(await stored(sessions, "pep_initial_on_time")) == [date(2021, 1, 31)]

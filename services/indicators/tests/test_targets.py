@@ -15,6 +15,12 @@ def test_the_shipped_targets_name_real_kpis_and_take_their_direction_from_the_kp
     assert targets["iha_within_20_working_days"].direction == "higher"
     england = targets["cla_rate_per_10k"].benchmarks[0]
     assert (england.name, england.value, england.year) == ("England", 65.0, "2019")
+    # The care leavers' England and statistical-neighbour figures are annual readings for 19-21-year-olds: they
+    # go beside the annual reading's 19-21 band, not the live all-ages figure.
+    for kpi, values in {"care_leavers_suitable_accommodation_annual": (84.0, 90.7), "care_leavers_eet_annual": (51.0, 51.1)}.items():
+        assert [(b.name, b.value, b.band) for b in targets[kpi].benchmarks] == [
+            ("England", values[0], "19-21"), ("Statistical neighbours", values[1], "19-21")]
+        assert kpi.removesuffix("_annual") not in targets
 
 
 def test_worse_than_the_target_depends_on_which_way_is_better():

@@ -6,7 +6,7 @@ Every rule raises InputError naming the field and the reason, before anything is
 """
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from backbone.clock import not_in_future
@@ -55,20 +55,46 @@ def _one_per_day(others: list, field: str, day: date, noun: str, id_field: str) 
 
 # ---- Missing and away-from-placement episodes, and return home interviews (903 missing table) ----
 
+# Each step of an episode, in the order they happen: (its date, its optional time).
+_MISSING_STEPS = (("start_date", "start_time"), ("end_date", "end_time"), ("rhi_offered_date", "rhi_offered_time"),
+                  ("rhi_held_date", "rhi_held_time"))
+
+
+def _moments(fields: dict) -> dict[str, tuple[date, time | None]]:
+    """Each recorded step's date and time (a time needs its date, and is a local time with no offset)."""
+    moments = {}
+    for day_field, time_field in _MISSING_STEPS:
+        day, hour = fields.get(day_field), fields.get(time_field)
+        if hour is not None and day is None:
+            raise InputError(time_field, f"a time needs its date: send {day_field} too")
+        if hour is not None and hour.tzinfo is not None:
+            raise InputError(time_field, "a local (UK) time of day, without an offset")
+        if day is not None:
+            moments[day_field] = (day, hour)
+    return moments
+
+
+def _before(earlier: tuple[date, time | None], later: tuple[date, time | None]) -> bool:
+    """Whether ``later`` is before ``earlier``: by dates, and by times on the same day where both are known."""
+    if later[0] != earlier[0] or None in (earlier[1], later[1]):
+        return later[0] < earlier[0]
+    return datetime.combine(*later) < datetime.combine(*earlier)
+
 
 def check_missing_episode(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """It starts while the child is looked after, ends on or after its start, overlaps none of their other
     episodes (the clashing one is named), and its interview is offered after the return and held after the offer."""
     _dates_not_in_future(fields)
+    moments = _moments(fields)
     start, end = fields["start_date"], fields["end_date"]
     if not any(p.start_date <= start and (p.end_date is None or start < p.end_date) for p in _known_child(file)):
         raise InputError("start_date", f"the child was not looked after on {start}")
-    if end is not None and end < start:
+    if end is not None and _before(moments["start_date"], moments["end_date"]):
         raise InputError("end_date", f"{end} is before the episode started ({start})")
-    if fields["rhi_offered_date"] is not None and (end is None or fields["rhi_offered_date"] < end):
+    if fields["rhi_offered_date"] is not None and (end is None or _before(moments["end_date"], moments["rhi_offered_date"])):
         raise InputError("rhi_offered_date", "a return home interview is offered after the child returned (end_date)")
     if fields["rhi_held_date"] is not None and (fields["rhi_offered_date"] is None
-                                                or fields["rhi_held_date"] < fields["rhi_offered_date"]):
+                                                or _before(moments["rhi_offered_date"], moments["rhi_held_date"])):
         raise InputError("rhi_held_date", "a return home interview is held on or after the day it was offered")
     clash = domain.clash(start, end, MISSING_EPISODES.current(file, other_than), ends_inclusive=False)
     if clash:
@@ -81,7 +107,9 @@ MISSING_EPISODES = RecordKind(
     name="missing-episode", path="missing-episodes", row=MissingEpisode, event_type=domain.MISSING_EPISODE_RECORDED,
     check=check_missing_episode, effective=lambda e: e.end_date or e.start_date, aliases=("missing-episode",),
     describe="A looked-after child went missing (M) or was away without authorisation (A) (903 missing table); "
-             "the return and its return home interview are added by a correction.",
+             "the return and its return home interview are added by a correction. Each date may carry its local "
+             "(UK) time of day, which the 903 does not record: rhi_within_72h counts hours where the return's time "
+             "and the offer's are both known, else days.",
 )
 
 

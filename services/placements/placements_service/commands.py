@@ -44,6 +44,9 @@ class CarePeriodStart(ChildDetails):
     start_date: date
     legal_status: LegalStatus
     category_of_need: CategoryOfNeed | None = None  # 903 CIN
+    # Given for a period recorded late (it has already ended): it slots in before or between the child's others.
+    end_date: date | None = None
+    reason_ceased: ReasonCeased | None = None
 
 
 class CarePeriodEnd(StrictBody):
@@ -72,6 +75,11 @@ def _save_period(file: ChildFile, changes: Changes, period: CarePeriod) -> None:
     changes.publish(event_type, file.child_id, data)
 
 
+def _answer(period: CarePeriod, warnings: list[dict]) -> dict:
+    """The period as stored, with a warning for each retired code it was accepted with."""
+    return {**period.as_json(), "warnings": warnings} if warnings else period.as_json()
+
+
 @reads(Child, CarePeriod)
 def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Result:
     """A child became looked after."""
@@ -81,8 +89,18 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
         file.child.date_of_birth = body.date_of_birth
         next_version(file.child)
         changes.save(file.child)
-    domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
-                                   periods=periods)
+    if body.end_date is None:
+        if body.reason_ceased is not None:
+            raise InputError("reason_ceased", "a period that has not ended has no reason ceased: send its end_date too")
+        domain.check_care_period_start(date_of_birth=body.date_of_birth, start_date=body.start_date, child=file.child,
+                                       periods=periods)
+    else:  # recorded late: clear of the child's other periods, like a late placement
+        if file.child and file.child.date_of_birth != body.date_of_birth:
+            raise InputError("date_of_birth", "differs from the date of birth already recorded for this child")
+        domain.check_care_period_record(date_of_birth=body.date_of_birth, start_date=body.start_date,
+                                        end_date=body.end_date, reason_ceased=body.reason_ceased, others=periods,
+                                        placements=[])
+    warnings = domain.codes_valid_on(body.end_date, {"reason_ceased": body.reason_ceased}) if body.end_date else []
     details = {name: getattr(body, name) for name in CHILD_DETAILS & body.model_fields_set}  # those sent
     if file.child is None:
         if details:
@@ -92,11 +110,11 @@ def enter_care(file: ChildFile, changes: Changes, body: CarePeriodStart) -> Resu
     for name, value in details.items():
         if value != getattr(file.child, name):
             raise InputError(name, "differs from what is recorded for this child: correct it with PATCH /children/{id}")
-    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, None, body.legal_status,
-                        category_of_need=body.category_of_need)
+    period = CarePeriod(str(uuid.uuid4()), file.child_id, body.start_date, body.end_date, body.legal_status,
+                        reason_ceased=body.reason_ceased, category_of_need=body.category_of_need)
     file.periods.append(period)
     _save_period(file, changes, period)
-    return 201, period.as_json()
+    return 201, _answer(period, warnings)
 
 
 def _current_period(file: ChildFile, care_period_id: str) -> CarePeriod:
@@ -117,10 +135,11 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
             placement.end_date = body.end_date
             next_version(placement)
             PLACEMENTS.save(changes, placement)
+    warnings = domain.codes_valid_on(body.end_date, {"reason_ceased": body.reason_ceased})
     period.end_date, period.reason_ceased = body.end_date, body.reason_ceased
     next_version(period)
     _save_period(file, changes, period)
-    return 200, period.as_json()
+    return 200, _answer(period, warnings)
 
 
 def _upper(postcode: str | None) -> str | None:
@@ -159,7 +178,8 @@ def placement_replaced(file: ChildFile, fields: dict) -> Placement | None:
 
 def check_placement(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """A placement recorded late or corrected lies inside its period and clear of the others; its 903 RNE
-    agrees with the placement before it."""
+    agrees with the placement before it, and the RNE of the placement after it (starting on its end date)
+    still agrees with it."""
     period = file.period(fields["care_period_id"])
     if other_than or fields["end_date"] is not None:
         others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != other_than]
@@ -167,12 +187,19 @@ def check_placement(file: ChildFile, fields: dict, other_than: str | None) -> No
                                       others=others)
     domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period, fields["carer_id"],
                                     _before(file, period.care_period_id, fields["start_date"], other_than))
+    domain.check_next_placement(_after(file, period.care_period_id, fields["end_date"], other_than), fields["carer_id"])
 
 
 def _before(file: ChildFile, care_period_id: str, start_date: date, other_than: str | None = None) -> Placement | None:
     """The placement of the period just before one starting on ``start_date``."""
     earlier = [p for p in file.current_placements(care_period_id) if p.start_date < start_date and p.placement_id != other_than]
     return max(earlier, key=lambda p: p.start_date, default=None)
+
+
+def _after(file: ChildFile, care_period_id: str, end_date: date | None, other_than: str | None = None) -> Placement | None:
+    """The placement of the period that starts on the day one ending on ``end_date`` ends (the next one)."""
+    return next((p for p in file.current_placements(care_period_id)
+                 if end_date and p.start_date == end_date and p.placement_id != other_than), None)
 
 
 def end_placement(file: ChildFile, placement: Placement, body) -> None:
@@ -190,7 +217,7 @@ PLACEMENTS = RecordKind(
     # The same child starting with the same carer, of the same type, on the same day, is the same placement.
     natural_key=("start_date", "carer_id", "placement_type"),
     actions=(Action("end", ("end_date", "reason_place_change"), end_placement, "The placement ended.",
-                    required=frozenset({"end_date"})),),
+                    required=frozenset({"end_date"}), dated_by="end_date"),),
     aliases=("start-placement",),
     describe="A child moved to a new placement (a new carer): the placement they were in ends on the same date. "
              "With an end date: a placement recorded late, slotted into the child's history.",
@@ -210,11 +237,12 @@ def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, 
                                     others=others, placements=file.current_placements(care_period_id))
     check_period_holds(file, care_period_id, fields["start_date"], fields["end_date"],
                        "end_date" if fields["start_date"] == period.start_date else "start_date")
+    warnings = domain.codes_valid_on(fields["end_date"], fields) if fields["end_date"] else []
     for name, value in fields.items():
         setattr(period, name, value)
     next_version(period)
     _save_period(file, changes, period)
-    return 200, period.as_json()
+    return 200, _answer(period, warnings)
 
 
 def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: Change) -> Result:
@@ -273,19 +301,21 @@ def child_record(file: ChildFile) -> dict:
 
 
 # Periods of care and the child's own record: commands of their own (every record of the child must stay
-# inside a period), routed and named like a record kind's. Leaving care and correcting or withdrawing a period
-# read the whole file.
+# inside a period), routed and named like a record kind's, each with the field that dates it (bulk applies one
+# child's records in date order; on one day, in this order). Leaving care and correcting or withdrawing a
+# period read the whole file.
 OPERATIONS = [
     Operation(enter_care, None, CarePeriodStart, "care_period", "record-care-period", "POST", "care-periods", "write",
-              201, "Record a period of care", "A child became looked after.", aliases=("enter-care",)),
+              201, "Record a period of care", "A child became looked after.", aliases=("enter-care",),
+              dated_by="start_date"),
     Operation(leave_care, "care_period_id", CarePeriodEnd, "care_period", "end-care-period", "POST",
               "care-periods/{care_period_id}/end", "write", 200, "End a period of care",
               "A child ceased to be looked after. Their current placement ends on the same date.",
-              aliases=("leave-care",)),
+              aliases=("leave-care",), dated_by="end_date"),
     Operation(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period", "correct-care-period",
               "PATCH", "care-periods/{care_period_id}", "correct", 200, "Correct a period of care",
               "Correct a period of care (its dates, legal status, reason ceased), against the version last read.",
-              responses=STALE),
+              responses=STALE, dated_by="start_date"),
     Operation(withdraw_care_period, "care_period_id", Change, "care_period", "withdraw-care-period", "POST",
               "care-periods/{care_period_id}/withdraw", "withdraw", 200, "Withdraw a period of care",
               "Withdraw a period of care recorded in error (withdraw its placements first).", responses=STALE),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the rules read records' fields; they need no table (and no 
     from placements_service.records import CarePeriod, Child, Placement
 
 CHILD_ENTERED_CARE = "uk.cla.placements.child-entered-care.v1"
-CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v1"
+CHILD_LEFT_CARE = "uk.cla.placements.child-left-care.v2"
 PLACEMENT_STARTED = "uk.cla.placements.placement-started.v1"
 PLACEMENT_ENDED = "uk.cla.placements.placement-ended.v1"
 MISSING_EPISODE_RECORDED = "uk.cla.placements.missing-episode-recorded.v1"
@@ -56,10 +56,37 @@ def check_care_period_start(
     if child and child.date_of_birth != date_of_birth:
         raise InputError("date_of_birth", "differs from the date of birth already recorded for this child")
     for period in periods:
-        if period.end_date is None:
+        if period.end_date is None and start_date >= period.start_date:
             raise InputError("start_date", f"the child is already looked after (period {period.care_period_id} is open)")
+        if start_date < period.start_date:
+            raise InputError("end_date", f"{start_date} is before period {period.care_period_id} started "
+                                         f"({period.start_date}): an earlier period recorded late needs its end_date "
+                                         "and reason_ceased")
         if start_date <= period.end_date:
             raise InputError("start_date", f"overlaps period {period.care_period_id}, which ended {period.end_date}")
+
+
+# Codes the 903 has retired: (field, code) -> (the last day a record may be dated with it, what replaced it).
+# The event contracts keep them (older years' records carry them); a record is held to the list of its own date.
+RETIRED_CODES = {
+    ("reason_ceased", "E43"): (date(2016, 3, 31), "E45-E48"),  # special guardianship: to former foster carers
+    ("reason_ceased", "E44"): (date(2016, 3, 31), "E45-E48"),  # special guardianship: to other carers
+}
+
+
+def codes_valid_on(day: date, fields: dict) -> list[dict]:
+    """Each code of ``fields`` must have been valid on ``day`` (the record's date): a retired code is refused
+    for a later record, and accepted with a warning (field, reason) for one dated while it was valid."""
+    warnings = []
+    for (field, code), (last_day, replaced_by) in RETIRED_CODES.items():
+        if fields.get(field) != code:
+            continue
+        if day > last_day:
+            raise InputError(field, f"{code} was replaced by {replaced_by} after {last_day}: a record dated {day} "
+                                    f"uses {replaced_by}")
+        warnings.append({"field": field, "reason": f"{code} is no longer in use (replaced by {replaced_by} after "
+                                                  f"{last_day}); accepted for a record dated {day}"})
+    return warnings
 
 
 def check_care_period_end(*, period: CarePeriod, end_date: date, placements: list[Placement]) -> None:
@@ -160,19 +187,52 @@ def period_holding(periods: list[CarePeriod], start_date: date, end_date: date) 
     return next((p for p in periods if p.start_date <= start_date and (p.end_date is None or end_date <= p.end_date)), None)
 
 
+NEW_CARER, SAME_CARER = ("P", "B"), ("T", "U")  # 903 RNE
+
+
 def check_reason_new_episode(code: str | None, start_date: date, period: CarePeriod, carer_id: str | None,
                              before: Placement | None) -> None:
     """903 RNE S marks the placement that starts the period of care; every later placement is a move (P/B
-    new carer, T/U same carer). T/U cannot name a carer other than the placement before's."""
+    new carer, T/U same carer). T/U continues the placement just before it, which must be recorded (a
+    partner who sent it first is told what is missing, to resend); where the RNE and the carer ids
+    disagree (P/B naming the carer before, T/U another), the RNE decides and the contradiction is refused."""
     if code == "S" and start_date != period.start_date:
         raise InputError("reason_new_episode", f"S is for the placement that starts the period of care "
                                                f"({period.start_date}); a later one is P, B, T or U")
     if code not in (None, "S") and start_date == period.start_date:
         raise InputError("reason_new_episode", f"the placement starts the period of care ({period.start_date}): "
                                                "its reason is S")
-    if code in ("T", "U") and before and carer_id and before.carer_id and carer_id != before.carer_id:
-        raise InputError("reason_new_episode", f"{code} means the same carer, but placement {before.placement_id} "
-                                               "before it has a different carer_id")
+    if code in SAME_CARER and before is None:
+        raise InputError("reason_new_episode", f"{code} continues the placement before it with the same carer, but "
+                                               f"no placement of this period starts before {start_date}: record "
+                                               "the placement it continues first, then resend")
+    if code in SAME_CARER and before.end_date is not None and before.end_date < start_date:
+        raise InputError("reason_new_episode", f"{code} continues the placement before it, but placement "
+                                               f"{before.placement_id} ended {before.end_date}: the placement from "
+                                               f"{before.end_date} to {start_date} is missing; record it first, "
+                                               "then resend")
+    if before is not None and before.end_date in (None, start_date):
+        check_carers_agree(code, carer_id, before.carer_id, f"placement {before.placement_id} before it")
+
+
+def check_carers_agree(code: str | None, carer_id: str | None, previous_carer_id: str | None, previous: str,
+                       field: str = "reason_new_episode") -> None:
+    """A placement's RNE against the carer of the placement it follows (``previous`` names that one)."""
+    if not (code and carer_id and previous_carer_id):
+        return  # no carer ids to compare: the RNE alone says whether the carer changed
+    if code in SAME_CARER and carer_id != previous_carer_id:
+        raise InputError(field, f"{code} means the same carer, but {previous} has a different carer_id")
+    if code in NEW_CARER and carer_id == previous_carer_id:
+        raise InputError(field, f"{code} means a new carer, but {previous} has the same carer_id: "
+                                "a change with the same carer is T or U")
+
+
+def check_next_placement(after: Placement | None, carer_id: str | None) -> None:
+    """A placement slotted in (or corrected) just before ``after``: the RNE of ``after`` must still agree."""
+    if after is not None:
+        check_carers_agree(after.reason_new_episode, after.carer_id, carer_id,
+                           f"this placement, before placement {after.placement_id} ({after.reason_new_episode}),",
+                           "carer_id")
 
 
 def check_placement_end(*, placement: Placement, end_date: date) -> None:

@@ -6,7 +6,7 @@ request is checked against; what a partner sends to record or correct one is der
 (backbone.record_kinds)."""
 
 import dataclasses
-from datetime import date
+from datetime import date, time
 from typing import Annotated
 
 from pydantic import Field
@@ -93,6 +93,11 @@ class MissingEpisode(Row):
     rhi_held_date: date | None = None
     record_version: int = 1
     withdrawn: bool = False
+    # The local times of day of the dates above, where known (the 903 has dates only).
+    start_time: time | None = None
+    end_time: time | None = None
+    rhi_offered_time: time | None = None
+    rhi_held_time: time | None = None
 
 
 @dataclasses.dataclass(slots=True)

@@ -4,7 +4,8 @@ The infrastructure tables are migrated once, here, as Alembic branches a service
 (its first revision's ``depends_on``; its alembic.ini lists the branches' folders in ``version_locations``):
 
 - ``producer/``: the outbox and the idempotency keys (a service that takes partners' writes and publishes);
-- ``audit/``: the append-only audit log (every service);
+- ``audit/``: the append-only audit log and the access state every instance shares (revoked clients, used
+  client assertions, refused attempts) (every service);
 - ``consumer/``: processed events, dead letters, withdrawn records' tombstones (a service that consumes);
 - ``care_register:migrations``: the periods of care learnt from the placements topic.
 

@@ -8,7 +8,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators_service.kpis.definition import Kpi, Unit
+from indicators_service.calendars import SchoolCalendar
+from indicators_service.kpis.definition import Kpi, Unit, WorkList
 from indicators_service.kpis.registry import KPIS
 
 
@@ -35,23 +36,39 @@ class KpiValue:
     breakdown: dict[str, Figure] | None = None  # group -> the figure for the rows in that group
     reported_separately: int | None = None  # rows outside the denominator (the KPI's ``separately`` says what)
     tallies: dict[str, int] | None = None  # each of the KPI's tallies: its rows
+    gap: str | None = None  # why there is no figure as of this date (a calendar that does not cover it)
 
     def as_json(self) -> dict:
         body = asdict(self)
         body["as_of"] = self.as_of.isoformat()
-        for optional in ("breakdown", "reported_separately", "tallies"):
+        for optional in ("breakdown", "reported_separately", "tallies", "gap"):
             if body[optional] is None:
                 del body[optional]
         return body
 
 
-class KpiEngine:
-    def __init__(self, settings: dict[str, object]):
-        """``settings``: the values KPIs may name in their ``settings`` (e.g. population_0_17)."""
-        self.settings = settings
+class NotComputable(ValueError):
+    """The KPI cannot be computed as of that date (its calendar does not cover it): the reason says why."""
 
-    def _statement(self, kpi: Kpi, sql: str, as_of: date):
-        params = {"d": as_of, "window_start": window_start(as_of), **{name: self.settings[name] for name in kpi.settings}}
+
+class KpiEngine:
+    def __init__(self, settings: dict[str, object], school_calendar: SchoolCalendar):
+        """``settings``: the values KPIs may name in their ``settings`` (e.g. population_0_17);
+        ``school_calendar``: what the term dates loaded into calendar_days cover."""
+        self.settings = settings
+        self.school_calendar = school_calendar
+
+    def gap(self, kpi: Kpi, as_of: date) -> str | None:
+        """Why ``kpi`` has no figure as of ``as_of`` (never an empty one computed from half a calendar), or None."""
+        if kpi.school_days_look_back is None:
+            return None
+        first_needed = window_start(as_of) - timedelta(days=kpi.school_days_look_back)
+        reason = self.school_calendar.gap(first_needed, as_of)
+        return reason and f"{kpi.id} counts school days, and {reason}"
+
+    def _statement(self, declared: Kpi | WorkList, sql: str, as_of: date, **extra):
+        params = {"d": as_of, "window_start": window_start(as_of), **extra,
+                  **{name: self.settings[name] for name in declared.settings}}
         used = {name: value for name, value in params.items() if f":{name}" in sql}
         # Typed dates: asyncpg is told they are dates, so the queries may do date arithmetic on them.
         dates = [bindparam(name, type_=Date) for name in ("d", "window_start") if name in used]
@@ -68,6 +85,8 @@ class KpiEngine:
         return Figure(numerator, numerator, None)
 
     async def value(self, session: AsyncSession, kpi: Kpi, as_of: date) -> KpiValue:
+        if reason := self.gap(kpi, as_of):
+            return KpiValue(kpi.id, None, None, None, as_of, kpi.unit.value, gap=reason)
         counts = """count(*) FILTER (WHERE in_denominator) AS denominator,
                     count(*) FILTER (WHERE in_denominator AND in_numerator) AS numerator,
                     count(*) FILTER (WHERE NOT in_denominator) AS separately"""
@@ -95,6 +114,8 @@ class KpiEngine:
 
     async def children(self, session: AsyncSession, kpi: Kpi, as_of: date) -> list[dict]:
         """The rows behind the figure: one per child (or per item, e.g. a period of care) in the population."""
+        if reason := self.gap(kpi, as_of):
+            raise NotComputable(reason)
         columns = "child_id, in_denominator, in_numerator, reason" + (f", {kpi.breakdown}" if kpi.breakdown else "")
         columns += ", days" if kpi.unit is Unit.MEAN_DAYS else ""
         sql = f"SELECT {columns} FROM ({kpi.query}) rows ORDER BY in_denominator DESC, in_numerator, child_id, reason"
@@ -102,3 +123,19 @@ class KpiEngine:
 
     async def all(self, session: AsyncSession, as_of: date) -> list[KpiValue]:
         return [await self.value(session, kpi, as_of) for kpi in KPIS.values()]
+
+    async def work_list(self, session: AsyncSession, work_list: WorkList, as_of: date,
+                        due_within: int | None = None) -> list[dict]:
+        """The items open on ``as_of``, soonest due first: child_id, due_date, days_left (negative once
+        overdue), overdue, reason. ``due_within``: only those due within that many days of it (and overdue)."""
+        within = "" if due_within is None else "WHERE due_date <= CAST(:d AS date) + :due_within"
+        sql = f"""SELECT child_id, due_date, due_date - CAST(:d AS date) AS days_left,
+                         due_date < CAST(:d AS date) AS overdue, reason
+                  FROM ({work_list.query}) items {within} ORDER BY due_date, child_id, reason"""
+        extra = {} if due_within is None else {"due_within": due_within}
+        return [dict(row._mapping) for row in await session.exec(self._statement(work_list, sql, as_of, **extra))]
+
+    async def overdue(self, session: AsyncSession, work_list: WorkList, as_of: date) -> int:
+        """How many of the list's items are past their due date on ``as_of``."""
+        sql = f"SELECT count(*) FROM ({work_list.query}) items WHERE due_date < CAST(:d AS date)"
+        return (await session.exec(self._statement(work_list, sql, as_of))).scalar()

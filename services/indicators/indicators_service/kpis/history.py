@@ -74,6 +74,8 @@ class History:
         async with self._sessions() as session, session.begin():
             for as_of in months:
                 value = await self._engine.value(session, kpi, as_of)
+                if value.gap:  # no figure for that month (its calendar does not cover it): none is stored
+                    continue
                 breakdown = {group: asdict(f) for group, f in value.breakdown.items()} if value.breakdown else None
                 await session.exec(text("""
                     INSERT INTO kpi_history (kpi_id, month_end, value, numerator, denominator, reported_separately, breakdown)

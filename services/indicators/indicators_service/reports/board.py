@@ -1,6 +1,7 @@
 """The monthly Corporate Parenting Board report: per domain, every KPI in the registry with its figure,
 numerator and denominator, a 12-month trend, its target and benchmarks with red/amber/green, its breakdown,
-and the month's biggest changes called out. HTML for the browser, the same page as PDF for the papers."""
+and the month's biggest changes called out; how many children each work list had overdue (a count, no child
+named). HTML for the browser, the same page as PDF for the papers."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,10 +12,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators_service.kpis.definition import Kpi, Unit
+from indicators_service.kpis.definition import Kpi, Unit, WorkList
 from indicators_service.kpis.engine import KpiEngine, KpiValue
 from indicators_service.kpis.history import month_end
-from indicators_service.kpis.registry import KPIS
+from indicators_service.kpis.registry import KPIS, WORKLISTS
 from indicators_service.reports.charts import trend_svg
 from indicators_service.targets import Target
 
@@ -58,6 +59,7 @@ class BoardReport:
     as_of: date
     earliest: date | None  # the earliest record held: before it there is nothing to report
     domains: dict[str, list[KpiSection]] = field(default_factory=dict)
+    overdue: list[tuple[WorkList, int]] = field(default_factory=list)  # each work list, its items overdue on as_of
 
     @property
     def has_data(self) -> bool:
@@ -96,6 +98,7 @@ async def build(session: AsyncSession, engine: KpiEngine, targets: dict[str, Tar
         section = KpiSection(kpi, figure, trend[-2][1], trend, targets.get(kpi.id))
         section.chart = trend_svg(trend, kpi.unit.value, section.target.value if section.target else None, kpi.title)
         report.domains.setdefault(kpi.domain, []).append(section)
+    report.overdue = [(work_list, await engine.overdue(session, work_list, as_of)) for work_list in WORKLISTS.values()]
     return report
 
 

@@ -1,37 +1,32 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
+from indicators_service.kpis.due_dates import day_aged
+from indicators_service.kpis.populations import CARE_LEAVERS_AT_D
 
-# The population is the latest recorded care-leaver status on D (the leaving-care service records it):
-# relevant and former relevant young people under 26, and eligible children from 17 years 4 months
-# (configurable). While a young person is still looked after, an allocated social worker also counts.
+# The population is derived from the care history (populations.CARE_LEAVERS_AT_D, a recorded decision
+# overriding it): relevant and former relevant young people, and eligible children from 17 years 4 months
+# (completed months, configurable). While a young person is still looked after, an allocated social worker
+# also counts.
 KPI = Kpi(
     id="pa_allocated",
     title="Care leavers with a personal adviser",
     domain="leaving-care",
+    position=1,
     unit=Unit.PERCENT,
     direction=Direction.HIGHER_IS_BETTER,
     definition="% of relevant and former relevant care leavers, and of eligible children aged 17 years 4 months "
                "or more on D (threshold configurable), with a personal-adviser allocation open on D (start ≤ D "
-               "< end) or, for an eligible child, a social-worker allocation open on D. By age on D: 16, 17-18, "
-               "19-21, 22-25.",
+               "< end) or, for an eligible child, a social-worker allocation open on D. Care leavers are derived "
+               "from the care history (13 weeks looked after since the 14th birthday, some of it from the 16th; "
+               "short breaks not counted); a recorded decision overrides it. By age on D: 16, 17-18, 19-21, 22-25.",
     reference="Children (Leaving Care) Act 2000; Care Leavers (England) Regulations 2010",
-    sources=("care_periods", "care_leaver_statuses", "adviser_allocations"),
     settings=("pa_eligible_min_age_months",),
     breakdown="age_band",
-    query="""
-        WITH latest_status AS (
-            SELECT DISTINCT ON (child_id) child_id, status FROM care_leaver_statuses
-            WHERE effective_date <= :d ORDER BY child_id, effective_date DESC, record_version DESC, status_id
-        ),
-        birth AS (SELECT child_id, min(date_of_birth) AS date_of_birth FROM care_periods GROUP BY child_id),
-        looked_after AS (
-            SELECT DISTINCT child_id FROM care_periods WHERE start_date <= :d AND (end_date IS NULL OR end_date > :d)
-        ),
+    query=f"""
+        WITH leavers AS ({CARE_LEAVERS_AT_D}),
         population AS (
-            SELECT s.child_id, s.status, la.child_id IS NOT NULL AS looked_after,
-                   extract(year FROM age(:d, b.date_of_birth))::int AS age
-            FROM latest_status s JOIN birth b USING (child_id) LEFT JOIN looked_after la USING (child_id)
-            WHERE (s.status IN ('relevant', 'former_relevant') AND b.date_of_birth > CAST(:d AS date) - interval '26 years')
-               OR (s.status = 'eligible' AND b.date_of_birth <= CAST(:d AS date) - make_interval(months => :pa_eligible_min_age_months))
+            SELECT * FROM leavers
+            WHERE category <> 'eligible'
+               OR {day_aged("date_of_birth", ":pa_eligible_min_age_months")} <= :d
         ),
         allocated AS (
             SELECT p.*, (SELECT a.role FROM adviser_allocations a
@@ -41,12 +36,11 @@ KPI = Kpi(
             FROM population p
         )
         SELECT child_id, true AS in_denominator, role IS NOT NULL AS in_numerator,
-               replace(status, '_', ' ') || ', ' ||
+               who || '; ' ||
                CASE role WHEN 'personal_adviser' THEN 'personal adviser allocated'
                          WHEN 'social_worker' THEN 'social worker allocated while looked after'
                          ELSE 'no personal adviser allocated' END AS reason,
-               CASE WHEN age <= 16 THEN '16' WHEN age <= 18 THEN '17-18' WHEN age <= 21 THEN '19-21' ELSE '22-25' END
-                   AS age_band
+               age_band
         FROM allocated
     """,
 )

@@ -16,7 +16,6 @@ KPI = Kpi(
                "by their own foster carer, the start of the placement with that carer. Within the threshold: "
                f"{A1_THRESHOLD_DAYS} days (14 months).",
     reference="Adoption Scorecard A1",
-    sources=("care_periods", "placements"),
     separately="adopted with no adoptive placement (A3-A6) recorded",
     query=f"""
         SELECT child_id, moved_in IS NOT NULL AS in_denominator,

@@ -15,7 +15,6 @@ KPI = Kpi(
                "that the child should be placed with the adopters (the match); a match before the order counts "
                f"as 0. Within the threshold: {A2_THRESHOLD_DAYS} days (4 months).",
     reference="Adoption Scorecard A2",
-    sources=("care_periods", "placements", "adoptions"),
     separately="adopted with no placement order or match date recorded",
     query=f"""
         SELECT a.child_id, ad.placement_order_date IS NOT NULL AND ad.match_date IS NOT NULL AS in_denominator,

@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CEASED_IN_WINDOW, CLA_SOURCES
+from indicators_service.kpis.populations import CEASED_IN_WINDOW
 
 KPI = Kpi(
     id="cla_ceased_12m",
@@ -12,7 +12,6 @@ KPI = Kpi(
                "adopted E11/E12; special guardianship E43-E48; child arrangements order E41; returned home "
                "E4A/E4B; living with relatives E13; independent living E5/E6; other.",
     reference="SSDA903 REC; ../shared/kpis.md (Placements)",
-    sources=CLA_SOURCES,
     breakdown="reason_group",
     query=f"""
         SELECT child_id, true AS in_denominator, true AS in_numerator,

@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_SOURCES, OC2_COHORT, plural
+from indicators_service.kpis.populations import OC2_COHORT, plural
 
 # The 903 OC2 cohort as of D (populations.OC2_COHORT), aged 10 or over on D (the age of criminal
 # responsibility).
@@ -14,7 +14,6 @@ KPI = Kpi(
                "cohort, short breaks V3/V4 excluded), who were convicted or received a youth caution in those "
                "12 months.",
     reference="SSDA903 OC2 CONVICTED",
-    sources=(*CLA_SOURCES, "convictions"),
     query=f"""
         WITH cohort AS (
             SELECT child_id FROM ({OC2_COHORT}) oc2 WHERE date_of_birth <= CAST(:d AS date) - INTERVAL '10 years'

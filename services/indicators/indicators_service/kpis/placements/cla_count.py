@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES
+from indicators_service.kpis.populations import CLA_AT_D
 
 KPI = Kpi(
     id="cla_count",
@@ -11,7 +11,6 @@ KPI = Kpi(
     definition="Number of children looked after on D, excluding those looked after only under an agreed series "
                "of short breaks (legal status V3/V4).",
     reference="SSDA903; ../shared/kpis.md common rules (CLA at D)",
-    sources=CLA_SOURCES,
     query=f"""
         SELECT child_id, true AS in_denominator, true AS in_numerator,
                'looked after since ' || start_date AS reason

@@ -11,7 +11,6 @@ KPI = Kpi(
     definition="Children who started to be looked after in the 12 months to D, each child once (short-break "
                "periods, V3/V4, are not counted).",
     reference="SSDA903; ../shared/kpis.md (Placements)",
-    sources=("care_periods",),
     query=f"""
         SELECT DISTINCT ON (child_id) child_id, true AS in_denominator, true AS in_numerator,
                'started to be looked after ' || start_date AS reason

@@ -15,7 +15,6 @@ KPI = Kpi(
                "connected persons, parent and child); with the approvals and de-registrations in the 12 months "
                "to D (a change of category is neither).",
     reference="Ofsted fostering data collection; the board report's sufficiency section",
-    sources=("foster_household_approvals",),
     breakdown="category",
     tallies=("approved_in_the_12_months", "deregistered_in_the_12_months"),
     item="households",

@@ -1,7 +1,8 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
 from indicators_service.kpis.populations import SHORT_BREAKS
 
-# Children looked after at any time in the window (a period of care, not short breaks, that overlaps it) and
+# Children looked after at any time in the window (a period of care, not short breaks, that overlaps it: looked
+# after on a day d means start <= d < end, so a period that ended on the window's first day is not in it) and
 # the missing (M) and away (A) episodes that overlap the window; a child is in one group: missing if they had
 # any M episode, away only, or neither.
 KPI = Kpi(
@@ -15,13 +16,12 @@ KPI = Kpi(
                "episode in them; children who were only away from placement without authorisation (A) are "
                "counted separately (the breakdown's \"away only\").",
     reference="SSDA903 missing table; statutory guidance on children who run away or go missing from care",
-    sources=("care_periods", "missing_episodes"),
     breakdown="missing_group",
     breakdown_of_total=True,
     query=f"""
         WITH looked_after AS (
             SELECT DISTINCT child_id FROM care_periods
-            WHERE start_date <= :d AND (end_date IS NULL OR end_date >= :window_start)
+            WHERE start_date <= :d AND (end_date IS NULL OR end_date > :window_start)
               AND legal_status NOT IN {SHORT_BREAKS}
         ),
         episodes AS (

@@ -13,7 +13,6 @@ KPI = Kpi(
     definition="Number of missing (903 MISSING = M) episodes of looked-after children that started in the 12 "
                "months to D; away-from-placement (A) episodes are counted separately (the breakdown).",
     reference="SSDA903 missing table",
-    sources=("care_periods", "missing_episodes"),
     breakdown="kind",
     breakdown_of_total=True,
     query=f"""

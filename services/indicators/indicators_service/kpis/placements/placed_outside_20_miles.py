@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, PLACEMENT_ON_D
+from indicators_service.kpis.populations import CLA_AT_D, PLACEMENT_ON_D
 
 # The placement a child is in on D; its distance and inside/outside come from the placements service
 # (straight line between the postcodes' grid references, 1 decimal). Unknown stays in the denominator.
@@ -15,7 +15,6 @@ KPI = Kpi(
                "decimal: exactly 20.0 is not more). Children whose distance is unknown stay in the denominator, are "
                "never in the numerator, and are counted separately (the breakdown's \"distance unknown\").",
     reference="SSDA903 placement postcodes; ONS Postcode Directory grid references",
-    sources=(*CLA_SOURCES, "placements"),
     breakdown="distance_group",
     breakdown_of_total=True,
     query=f"""

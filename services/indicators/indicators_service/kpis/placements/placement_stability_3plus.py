@@ -1,11 +1,16 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, plural, same_carer
+from indicators_service.kpis.populations import CLA_AT_D, TEMPORARY_PLACEMENTS, carer_runs, plural
 
 # A placement is a continuous period with the same carers: temporary placements (T0-T4) are left out, and
 # consecutive placements with the same carer (903 RNE T/U, e.g. a change of placement type with the same foster
-# carer, or the return after a temporary placement) are one. Only
-# placements that touch the window count, the one current at its start included; merging with a same-carer
-# placement that ended before the window gives the same count, so those are not read at all.
+# carer, or the return after a temporary placement) are one run (populations.carer_runs). The runs that touch
+# the window count, the one current at its start included whatever the RNE of its episode then (a T/U episode
+# continues a placement that began before the window): so the runs are built from every placement up to D.
+CHILD_PLACEMENTS = f"""
+    SELECT p.* FROM placements p JOIN cla USING (child_id)
+    WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
+"""
+
 KPI = Kpi(
     id="placement_stability_3plus",
     title="Children with 3 or more placements in 12 months",
@@ -17,19 +22,12 @@ KPI = Kpi(
                "placement current at the window's start counts as one; temporary placements T0-T4 and returns "
                "to the same carer are not moves).",
     reference="National short-term placement stability measure (SSDA903)",
-    sources=(*CLA_SOURCES, "placements"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
-        in_window AS (
-            SELECT p.child_id, CASE WHEN {same_carer("p", "w")} THEN 0 ELSE 1 END AS new_carer
-            FROM placements p JOIN cla USING (child_id)
-            WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS}
-              AND p.start_date <= :d AND (p.end_date IS NULL OR p.end_date > :window_start)
-            WINDOW w AS (PARTITION BY p.child_id ORDER BY p.start_date, p.placement_id)
-        ),
+        runs AS ({carer_runs(CHILD_PLACEMENTS)}),
         per_child AS (
-            SELECT cla.child_id, coalesce(sum(w.new_carer), 0) AS placements
-            FROM cla LEFT JOIN in_window w USING (child_id)
+            SELECT cla.child_id, count(DISTINCT r.care_period_id || ':' || r.run) AS placements
+            FROM cla LEFT JOIN runs r ON r.child_id = cla.child_id AND (r.end_date IS NULL OR r.end_date > :window_start)
             GROUP BY cla.child_id
         )
         SELECT child_id, true AS in_denominator, placements >= 3 AS in_numerator,

@@ -1,14 +1,18 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import ADOPTIVE_PLACEMENTS, CLA_AT_D, CLA_SOURCES, carer_runs
+from indicators_service.kpis.populations import (ADOPTIVE_PLACEMENTS, CLA_AT_D, TEMPORARY_PLACEMENTS,
+                                                 carer_runs)
 
-# Placements of the current period of care in order; consecutive ones with the same carer are one run (a move
-# to a new carer starts a new run). The run holding the placement open on D says since when the child has
-# lived with that carer.
+# Placements of the current period of care in order; consecutive ones with the same carer are one run, one
+# placement (a move to a new carer starts a new run; a temporary placement, T0-T4, with a return to the same
+# carer is not a move). The run holding the placement open on D says since when the child has lived with that
+# carer; for a child placed for adoption, "the placement before" the adoptive one is the run before its run
+# (an adoption by the child's own foster carer continues the foster placement: the one before is the carer
+# before them).
 
-# The cohort's placements in their current period of care, up to D.
-COHORT_PLACEMENTS = """
+# The cohort's placements in their current period of care, up to D, temporary ones left out.
+COHORT_PLACEMENTS = f"""
     SELECT p.* FROM placements p JOIN cohort c ON c.child_id = p.child_id AND c.care_period_id = p.care_period_id
-    WHERE p.start_date <= :d
+    WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
 """
 
 KPI = Kpi(
@@ -22,7 +26,6 @@ KPI = Kpi(
                "least 2.5 years: % who have lived with the same carer for at least 2 years, or are placed for "
                "adoption (A3-A6) where the adoptive placement and the one before it together last 2 years.",
     reference="National long-term placement stability measure (SSDA903)",
-    sources=(*CLA_SOURCES, "placements"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         cohort AS (
@@ -32,12 +35,13 @@ KPI = Kpi(
         ),
         runs AS ({carer_runs(COHORT_PLACEMENTS)}),
         latest AS (
-            SELECT DISTINCT ON (child_id) child_id, start_date, end_date, placement_type, with_carer_since,
-                   lag(start_date) OVER (PARTITION BY child_id ORDER BY start_date, placement_id) AS previous_start
+            SELECT DISTINCT ON (child_id) child_id, care_period_id, run, end_date, placement_type, with_carer_since
             FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
         ),
         judged AS (
-            SELECT c.child_id, l.placement_type, l.previous_start, l.with_carer_since,
+            SELECT c.child_id, l.placement_type, l.with_carer_since,
+                   (SELECT min(r.start_date) FROM runs r
+                    WHERE r.care_period_id = l.care_period_id AND r.run = l.run - 1) AS previous_start,
                    l.child_id IS NOT NULL AND (l.end_date IS NULL OR l.end_date > :d) AS placed_on_d
             FROM cohort c LEFT JOIN latest l USING (child_id)
         )

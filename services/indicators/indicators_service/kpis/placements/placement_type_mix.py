@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, PLACEMENT_ON_D
+from indicators_service.kpis.populations import CLA_AT_D, PLACEMENT_ON_D
 
 # The catalogue's placement groups from 903 PLACE and PLACE_PROVIDER; they partition CLA at D. A child with
 # no placement recorded on D is in "other" (and the drill-down says so).
@@ -28,7 +28,6 @@ KPI = Kpi(
                "code, and no placement recorded on D). Each group's share of all children looked after on D is the "
                "breakdown; the headline is the residential share, the one the board compares.",
     reference="SSDA903 PLACE and PLACE_PROVIDER code lists",
-    sources=(*CLA_SOURCES, "placements"),
     breakdown="placement_group",
     breakdown_of_total=True,
     query=f"""

@@ -1,5 +1,5 @@
 from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, plural
+from indicators_service.kpis.populations import CLA_AT_D, plural
 
 # A change is an allocation starting in the window that follows another allocation of the child with a
 # different worker (the child's first allocation is not a change; a return to the same worker is not one).
@@ -13,7 +13,6 @@ KPI = Kpi(
     definition="% of children looked after on D who had 2 or more changes of allocated social worker in the 12 "
                "months to D (a change: an allocation starting in the window after one with a different worker).",
     reference="SSDA903 social worker episodes; the board report's social worker stability",
-    sources=(*CLA_SOURCES, "social_worker_allocations"),
     query=f"""
         WITH cla AS ({CLA_AT_D}),
         allocations AS (

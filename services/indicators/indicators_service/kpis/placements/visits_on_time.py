@@ -1,5 +1,6 @@
-from indicators_service.kpis.definition import Direction, Kpi, Unit
-from indicators_service.kpis.populations import CLA_AT_D, CLA_SOURCES, TEMPORARY_PLACEMENTS, carer_runs
+from indicators_service.kpis.definition import Direction, Kpi, Unit, WorkList
+from indicators_service.kpis.due_dates import months_after, weeks_after
+from indicators_service.kpis.populations import CLA_AT_D, TEMPORARY_PLACEMENTS, carer_runs
 
 # Care Planning Regulations 2010 reg 28: a visit within a week of the placement's start, then at intervals of
 # at most 6 weeks in its first year; after that, at most 3 months where the placement is long-term fostering
@@ -15,6 +16,30 @@ CURRENT_PLACEMENTS = f"""
     WHERE p.placement_type NOT IN {TEMPORARY_PLACEMENTS} AND p.start_date <= :d
 """
 
+# Each child looked after on D with the day their next visit is due (next_due), their last visit since they
+# have been with their carer (placed_since) and whether that placement is long-term.
+NEXT_VISIT = f"""
+    WITH cla AS ({CLA_AT_D}),
+    runs AS ({carer_runs(CURRENT_PLACEMENTS)}),
+    with_carer AS (  -- the latest placement's type, and since when the child has been with its carer
+        SELECT DISTINCT ON (child_id) child_id, placement_type, with_carer_since AS since
+        FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
+    ),
+    last_visits AS (
+        SELECT cla.child_id, coalesce(c.since, cla.start_date) AS placed_since,
+               coalesce(c.placement_type IN {LONG_TERM_FOSTERING}, false) AS long_term,
+               (SELECT max(v.visit_date) FROM visits v
+                 WHERE v.child_id = cla.child_id AND v.visit_date BETWEEN coalesce(c.since, cla.start_date) AND :d)
+               AS last_visit
+        FROM cla LEFT JOIN with_carer c USING (child_id)
+    )
+    SELECT *, CASE WHEN last_visit IS NULL THEN {weeks_after("placed_since", 1)}
+                   WHEN long_term AND last_visit >= {months_after("placed_since", 12)}
+                        THEN {months_after("last_visit", 3)}
+                   ELSE {weeks_after("last_visit", 6)} END AS next_due
+    FROM last_visits
+"""
+
 KPI = Kpi(
     id="visits_on_time",
     title="Statutory visits on time",
@@ -26,33 +51,27 @@ KPI = Kpi(
                "interval: a first visit within a week of the placement's start, then at most every 6 weeks in "
                "its first year, then at most every 3 months for a long-term placement (U1, U4).",
     reference="Care Planning Regulations 2010 reg 28",
-    sources=(*CLA_SOURCES, "placements", "visits"),
     query=f"""
-        WITH cla AS ({CLA_AT_D}),
-        runs AS ({carer_runs(CURRENT_PLACEMENTS)}),
-        with_carer AS (  -- the latest placement's type, and since when the child has been with its carer
-            SELECT DISTINCT ON (child_id) child_id, placement_type, with_carer_since AS since
-            FROM runs ORDER BY child_id, start_date DESC, placement_id DESC
-        ),
-        last_visits AS (
-            SELECT cla.child_id, coalesce(c.since, cla.start_date) AS placed_since,
-                   coalesce(c.placement_type IN {LONG_TERM_FOSTERING}, false) AS long_term,
-                   (SELECT max(v.visit_date) FROM visits v
-                     WHERE v.child_id = cla.child_id AND v.visit_date BETWEEN coalesce(c.since, cla.start_date) AND :d)
-                   AS last_visit
-            FROM cla LEFT JOIN with_carer c USING (child_id)
-        ),
-        due AS (
-            SELECT *, CASE WHEN last_visit IS NULL THEN placed_since + 7
-                           WHEN long_term AND last_visit >= placed_since + INTERVAL '1 year'
-                                THEN CAST(last_visit + INTERVAL '3 months' AS date)
-                           ELSE last_visit + 42 END AS next_due
-            FROM last_visits
-        )
+        WITH due AS ({NEXT_VISIT})
         SELECT child_id, true AS in_denominator, :d <= next_due AS in_numerator,
                CASE WHEN last_visit IS NULL THEN 'placed ' || placed_since || ', no visit since; first due ' || next_due
                     ELSE 'last visited ' || last_visit || ', next due ' || next_due END ||
                CASE WHEN :d > next_due THEN ' (' || (CAST(:d AS date) - next_due) || ' days overdue)' ELSE '' END AS reason
         FROM due
     """,
+)
+
+# The same children and due dates: a visit moves the next one on.
+WORK_LIST = WorkList(
+    id="visits_due",
+    title="Statutory visits due",
+    kpi=KPI.id,
+    scope="worklists:placements",
+    definition="Children looked after on D, with their next statutory visit's due date: a week after the "
+               "placement started, then 6 weeks after the last visit, or 3 months once a long-term placement "
+               "(U1, U4) is over a year old.",
+    population=NEXT_VISIT,
+    due="item.next_due",
+    reason="""CASE WHEN item.last_visit IS NULL THEN 'placed ' || item.placed_since || ', no visit since'
+                   ELSE 'last visited ' || item.last_visit END""",
 )
