@@ -12,11 +12,11 @@ from backbone.writes import Changes
 from placements_service import child_records as kinds
 from placements_service import commands
 from placements_service.commands import PLACEMENTS, CarePeriodEnd, CarePeriodStart
-from placements_service.records import ChildFile, MissingEpisode
+from placements_service.records import RECORDS, ChildFile, MissingEpisode
 
 
 def looked_after(start=date(2020, 1, 6)) -> tuple[ChildFile, str]:
-    file = ChildFile("C1")
+    file = RECORDS.file_of("C1")
     _, period = commands.enter_care(file, Changes(), CarePeriodStart(date_of_birth=date(2012, 5, 1), start_date=start,
                                                                      legal_status="C2"))
     return file, period["care_period_id"]
