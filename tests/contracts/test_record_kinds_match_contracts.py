@@ -3,8 +3,9 @@ row's published columns (plus effective_date and withdrawn), with the row's type
 be empty and required where it may not (a column added later is optional in the contract, for compatibility,
 but then the row may leave it empty too); a code list's codes are the contract's."""
 
+import re
 import typing
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -19,7 +20,7 @@ from placements_service.commands import PLACEMENTS
 from placements_service.households import APPROVALS
 
 KINDS = [PLACEMENTS, *CHILD_RECORDS, APPROVALS, *HEALTH, *EDUCATION, *LEAVING_CARE]
-JSON_TYPES = {str: "string", date: "string", int: "integer", float: "number", bool: "boolean"}
+JSON_TYPES = {str: "string", date: "string", time: "string", int: "integer", float: "number", bool: "boolean"}
 ALWAYS = {"effective_date", "record_version"}  # every event carries them
 
 
@@ -56,6 +57,9 @@ def test_a_kinds_contract_is_its_row(kind: RecordKind, event_type: str):
         assert declared == types, f"{column}: the contract says {declared}, the row {types}"
         if annotation is date or date in typing.get_args(annotation):
             assert rules.get("format") == "date", column
+        if annotation is time or time in typing.get_args(annotation):  # the contract takes the times the row writes
+            for written in (time(0, 0), time(23, 59, 59), time(8, 30, 0, 250000)):
+                assert re.fullmatch(rules["pattern"], written.isoformat()), (column, written.isoformat())
         if codes:
             assert set(codes) == set(rules["enum"]) - {None}, column
         if "null" not in types:

@@ -18,7 +18,8 @@ ADVISER_ALLOCATED = "uk.cla.leaving-care.personal-adviser-allocated.v1"
 
 @dataclasses.dataclass(slots=True)
 class CareLeaverStatus(Row):
-    """A young person's leaving-care category from a date."""
+    """A decision about a young person's leaving-care category from a date: it overrides the category the
+    indicators derive from the care history, for the reason given (where recorded)."""
 
     TABLE = "care_leaver_statuses"
     KEY = ("status_id",)
@@ -28,6 +29,7 @@ class CareLeaverStatus(Row):
     effective_date: date
     record_version: int = 1
     withdrawn: bool = False
+    reason: code_list(STATUS_RECORDED, "reason") | None = None  # e.g. returned_home, category_corrected
 
 
 @dataclasses.dataclass(slots=True)
@@ -59,7 +61,9 @@ STATUSES = RecordKind(
     # One young person cannot be given the same category from the same day twice.
     natural_key=("status", "effective_date"), order_by="effective_date", aliases=("leaving-care-status",),
     resource="care_leaver_status",
-    describe="The young person's leaving-care category (eligible, relevant, former relevant) from a date.",
+    describe="A decision about the young person's leaving-care category (eligible, relevant, former relevant, "
+             "no longer supported) from a date, overriding the one derived from the care history, with an optional "
+             "reason.",
 )
 
 
