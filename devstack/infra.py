@@ -114,7 +114,7 @@ def migrate(service: Service, database_url: str, runtime_role: str | None = None
     """Migrate as ``database_url``'s role (the owner); then grant ``runtime_role`` what the service needs."""
     env = {**os.environ, "DATABASE_URL": database_url, **({"RUNTIME_ROLE": runtime_role} if runtime_role else {})}
     subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(service.directory / "alembic.ini"), "upgrade", "head"],
+        [sys.executable, "-m", "alembic", "-c", str(service.directory / "alembic.ini"), "upgrade", "heads"],
         check=True, env=env, cwd=service.directory,
     )
 

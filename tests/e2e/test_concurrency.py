@@ -104,3 +104,34 @@ def test_ids_and_dates_that_cannot_be_stored_or_computed_are_422s(stack):
     for as_of in ["0001-01-01", "0002-06-30", "9999-12-31"]:
         assert kpis.get("/kpis", as_of=as_of).status_code == 422, as_of
     kpis.close()
+
+
+def test_the_same_record_sent_again_under_new_keys_is_one_record_and_409s_naming_it(stack):
+    """Issue 19 item 7: the same placement (child, start date, carer, type) posted 16 times at once, each under
+    its own Idempotency-Key, is stored once; the 15 others are 409s naming it. So are a leaving-care status and
+    an adviser allocation sent again, and through /bulk too; a different carer the same day is another placement."""
+    child = f"SAME-{uuid.uuid4().hex[:8]}"
+    case = Partner(stack.url("placements"), "case-system")
+    case.post_ok(f"/children/{child}/care-periods", {"date_of_birth": "2008-01-01",
+                 "start_date": (TODAY - timedelta(days=200)).isoformat(), "legal_status": "C2"})
+    placement = {"start_date": (TODAY - timedelta(days=100)).isoformat(), "placement_type": "U4", "carer_id": "CARER-7"}
+    answers = at_once(stack, [(f"/children/{child}/placements", placement, f"{child}-pl-{n}") for n in range(16)])
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 15, [a.text for a in answers]
+    stored = next(a.json() for a in answers if a.status_code == 201)
+    assert all(stored["placement_id"] in a.json()["detail"][0]["msg"] for a in answers if a.status_code == 409)
+    rows = query(stack, "SELECT placement_id, end_date, record_version FROM placements WHERE child_id = $1", child)
+    assert [tuple(r) for r in rows] == [(stored["placement_id"], None, 1)]  # the first was not ended by its twins
+    bulk = case.http.post("/bulk", json=[{"key": f"{child}-bulk", "command": "record-placement", "child_id": child,
+                                          "record": placement}]).json()
+    assert (bulk[0]["outcome"], bulk[0]["status"]) == ("rejected", 409) and stored["placement_id"] in bulk[0]["error"]["reason"]
+    assert case.post(f"/children/{child}/placements", {**placement, "carer_id": "CARER-8"}).status_code == 201
+    case.close()
+
+    leaving = Partner(stack.url("leaving_care"), "leaving-care-team")
+    for path, body in (("leaving-care-status", {"status": "relevant", "effective_date": TODAY.isoformat()}),
+                       ("adviser-allocations", {"role": "personal_adviser", "start_date": TODAY.isoformat()})):
+        first = leaving.post_ok(f"/children/{child}/{path}", body)
+        again = leaving.post(f"/children/{child}/{path}", body)
+        assert again.status_code == 409 and next(v for k, v in first.items() if k.endswith("_id") and k != "child_id") \
+            in again.json()["detail"][0]["msg"], again.text
+    leaving.close()

@@ -58,7 +58,7 @@ def test_compose_has_the_services_and_the_infrastructure():
         # Migrations run first, as the owner, in their own container; the service never holds that password.
         migrate = services[f"{name}-migrate"]
         assert service["depends_on"][f"{name}-migrate"]["condition"] == "service_completed_successfully"
-        assert migrate["command"] == ["alembic", "-c", f"services/{name}/alembic.ini", "upgrade", "head"]
+        assert migrate["command"] == ["alembic", "-c", f"services/{name}/alembic.ini", "upgrade", "heads"]
         assert migrate["environment"]["DATABASE_URL"].startswith(f"postgresql://{database}_owner:")
         assert migrate["environment"]["RUNTIME_ROLE"] == database
         assert service["environment"]["DATABASE_URL"].startswith(f"postgresql://{database}:")

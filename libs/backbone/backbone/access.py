@@ -1,6 +1,6 @@
 """Access state every instance of a service shares, in its database: revoked clients, used client assertions,
 refused attempts without a valid credential. In the database, so every instance sees a change at once and a
-restart forgets nothing (tables: backbone.migrations.create_shared_access_tables_v1)."""
+restart forgets nothing (tables: backbone/migrations/audit/0002_shared_access.py)."""
 
 import asyncio
 import logging

@@ -11,6 +11,7 @@ handlers (``(file, changes, [record_id,] body) -> (status, record)``), and store
 and one durable commit. Their locks are held until it commits, so a single request about one of them waits.
 """
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ class Command:
     record_id: str | None  # the path id the single request takes (e.g. placement_id), or None
     body: type[BaseModel]
     resource: str  # for the audit log
-    dated_by: str | None = None  # the body's field that dates the record, for applying a child's records in date order
+    # The body's field that dates the record, for applying a child's records in date order (keyword-only, so
+    # a subclass may add fields without defaults).
+    dated_by: str | None = dataclasses.field(default=None, kw_only=True)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # sorts as the date does

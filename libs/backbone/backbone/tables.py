@@ -1,4 +1,5 @@
-"""Infrastructure tables every service has in its own database (created by each service's migrations)."""
+"""Infrastructure tables every service has in its own database (made by the shared Alembic branches in
+backbone.migrations)."""
 
 import uuid
 from datetime import datetime

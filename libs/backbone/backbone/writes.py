@@ -17,7 +17,7 @@ import functools
 import json
 import operator
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import ClassVar
 
@@ -198,23 +198,46 @@ def _date_columns(kind: type[Row]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _children_rows_statement(kinds: tuple[type[Row], ...]) -> str:
+def _rows_statement(kinds: tuple[type[Row], ...], key: str) -> str:
     return "SELECT " + ", ".join(
-        f"(SELECT coalesce(json_agg(t), '[]') FROM ({select_all(kind)} WHERE child_id = ANY($1::text[])) t)"
+        f"(SELECT coalesce(json_agg(t), '[]') FROM ({select_all(kind)} WHERE {key} = ANY($1::text[])) t)"
         for kind in kinds)
 
 
-async def children_rows(connection: asyncpg.Connection, kinds: tuple[type[Row], ...],
-                        child_ids: list[str]) -> dict[type[Row], list]:
-    """These children's rows of each of ``kinds`` (tables with a child_id column), in one round trip: each
-    table as a JSON array in one statement, dates read back from their ISO text."""
-    record = await connection.fetchrow(_children_rows_statement(kinds), child_ids)
+async def subjects_rows(connection: asyncpg.Connection, kinds: tuple[type[Row], ...], key: str,
+                        ids: list[str]) -> dict[type[Row], list]:
+    """These subjects' rows of each of ``kinds`` (tables with a ``key`` column, e.g. child_id), in one round
+    trip: each table as a JSON array in one statement, dates read back from their ISO text."""
+    record = await connection.fetchrow(_rows_statement(kinds, key), ids)
     found: dict[type[Row], list] = {}
     for kind, text in zip(kinds, record):
         dates = _date_columns(kind)
         found[kind] = [kind(**{**item, **{c: date.fromisoformat(item[c]) for c in dates if item[c]}})
                        for item in json.loads(text)]
     return found
+
+
+@dataclasses.dataclass(slots=True)
+class File:
+    """One subject's records (a child's, a foster household's), withdrawn ones included (the rules leave them
+    out; their ids stay taken), by table. A write loads only the tables its command reads (``reads``): asking
+    for another is a bug, and fails."""
+
+    subject_id: str
+    tables: dict[type[Row], list[Row]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def child_id(self) -> str:
+        return self.subject_id
+
+    def rows(self, kind: type[Row]) -> list[Row]:
+        try:
+            return self.tables[kind]
+        except KeyError:
+            raise LookupError(f"{kind.__name__} rows were not loaded: add the table to the command's reads") from None
+
+    def add(self, row: Row) -> None:
+        self.rows(type(row)).append(row)
 
 
 def pool_url(database_url: str) -> str:
@@ -246,15 +269,30 @@ def tables_read(handlers: Iterable) -> tuple[type[Row], ...] | None:
 
 @dataclasses.dataclass(frozen=True)
 class Records:
-    """How a service keeps its children's records: ``load(connection, child ids[, tables]) -> {child id:
-    file}`` (a service whose commands mark what they read takes the tables), and the order its tables are
-    stored in."""
+    """How a service keeps its subjects' records: the tables it writes, in the order they are stored (parents
+    before the rows that refer to them), the tables it only reads (e.g. periods of care learnt from another
+    service), the column naming the subject, and the file class its commands read."""
 
-    load: Callable[..., Awaitable[dict]]
     order: tuple[type[Row], ...]
+    read_only: tuple[type[Row], ...] = ()
+    key: str = "child_id"
+    file: type[File] = File
 
-    async def files(self, connection: asyncpg.Connection, child_ids: list[str],
-                    tables: tuple[type[Row], ...] | None = None) -> dict:
-        if tables is None:
-            return await self.load(connection, child_ids)
-        return await self.load(connection, child_ids, tables)
+    def file_of(self, subject_id: str, *rows: Row) -> File:
+        """A file with every table, holding ``rows``: for rules tested in memory."""
+        file = self.file(subject_id, {k: [] for k in (*self.order, *self.read_only)})
+        for row in rows:
+            file.add(row)
+        return file
+
+    async def files(self, connection: asyncpg.Connection, ids: list[str],
+                    tables: tuple[type[Row], ...] | None = None) -> dict[str, File]:
+        """The files of these subjects (an empty one for a subject not recorded yet), with ``tables`` or every
+        table: one round trip, however many subjects."""
+        kinds = tuple(k for k in (*self.order, *self.read_only) if tables is None or k in tables)
+        files = {i: self.file(i, {k: [] for k in kinds}) for i in ids}
+        for kind, rows in (await subjects_rows(connection, kinds, self.key, ids)).items():
+            for row in rows:
+                files[getattr(row, self.key)].add(row)
+        return files
+

@@ -7,15 +7,14 @@ birth. They learn it from the placements topic (never from the placements databa
 import dataclasses
 from datetime import date
 
-import sqlalchemy as sa
-from alembic import op
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backbone.errors import InputError, NotKnownYet
+from backbone import record_kinds
+from backbone.errors import NOT_KNOWN_YET_RESPONSE, InputError, NotKnownYet
 from backbone.events import Event
 from backbone.projections import apply_latest, apply_latest_many, latest_states
-from backbone.writes import Row
+from backbone.writes import File, Row
 
 PLACEMENTS_TOPIC = "placements"
 _CARE_PERIOD_EVENTS = {"uk.cla.placements.child-entered-care.v1", "uk.cla.placements.child-left-care.v1",
@@ -30,19 +29,6 @@ class KnownCarePeriod(SQLModel, table=True):
     start_date: date
     end_date: date | None = None
     record_version: int
-
-
-def create_tables_v1() -> None:
-    """For a service's Alembic migration."""
-    op.create_table(
-        "known_care_periods",
-        sa.Column("care_period_id", sa.String(), primary_key=True),
-        sa.Column("child_id", sa.String(), nullable=False, index=True),
-        sa.Column("date_of_birth", sa.Date(), nullable=False),
-        sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("end_date", sa.Date(), nullable=True),
-        sa.Column("record_version", sa.Integer(), nullable=False),
-    )
 
 
 def _known_period(event: Event) -> tuple[dict, bool]:
@@ -88,12 +74,9 @@ class KnownPeriod(Row):
     record_version: int
 
 
-def by_child(periods: list[KnownPeriod], child_ids: list[str]) -> dict[str, list[KnownPeriod]]:
-    """Known periods per child, earliest first (the rules below read them in that order)."""
-    grouped: dict[str, list[KnownPeriod]] = {child_id: [] for child_id in child_ids}
-    for period in sorted(periods, key=lambda p: p.start_date):
-        grouped[period.child_id].append(period)
-    return grouped
+def periods(file: File) -> list[KnownPeriod]:
+    """The child's known periods, earliest first (the rules below read them in that order)."""
+    return sorted(file.rows(KnownPeriod), key=lambda p: p.start_date)
 
 
 def known_child(periods: list[KnownPeriod]) -> list[KnownPeriod]:
@@ -103,9 +86,37 @@ def known_child(periods: list[KnownPeriod]) -> list[KnownPeriod]:
     return periods
 
 
+# A child's records in a service that learns children from the placements topic: a child whose period of care
+# has not arrived yet is a 503 with Retry-After (bulk: retry), never a refusal.
+CHILD = dataclasses.replace(record_kinds.CHILD, guard=lambda file: known_child(periods(file)),
+                            responses=NOT_KNOWN_YET_RESPONSE)
+
+
 def period_started_by(periods: list[KnownPeriod], day: date, field: str) -> KnownPeriod:
     """The period of care a record dated ``day`` belongs to: the latest one that had started by then."""
     started = [p for p in known_child(periods) if p.start_date <= day]
     if not started:
         raise InputError(field, f"{day} is before the child entered care ({periods[0].start_date})")
     return started[-1]
+
+
+def period_of(field: str):
+    """A record kind's ``derive``: the period of care a record dated by ``field`` belongs to (care_period_id)."""
+    def derive(file: File, fields: dict, other_than: str | None) -> dict:
+        return {"care_period_id": period_started_by(periods(file), fields[field], field).care_period_id}
+    return derive
+
+
+def service_app(title: str, tag: str, settings, operations: list, records, scope: str):
+    """The app of a service that keeps records about children it learns from the placements topic: their
+    record kinds' routes and /bulk, and the consumer that learns the children."""
+    from backbone.http import create_service_app  # the app's machinery: not for a consumer that only learns
+    from backbone.runtime import ServiceRuntime
+
+    runtime = ServiceRuntime(settings).publish_events().consume_events([PLACEMENTS_TOPIC], learn, learn_many)
+
+    def configure(app):
+        for router in record_kinds.write_routers(tag, CHILD, operations, records, scope):
+            app.include_router(router)
+
+    return create_service_app(runtime, title, configure)

@@ -1,13 +1,17 @@
-"""The health service's records as the commands see them (rows of its tables, as migrations/versions makes
-them), and the child's file."""
+"""The community health provider's records of a child, each a record kind (backbone.record_kinds): its row
+(the table's columns, as migrations/versions makes them), its rules and its event. Routes, bulk names and
+request bodies follow from these declarations."""
 
 import dataclasses
 from datetime import date
 
-import asyncpg
-
 import care_register
-from backbone.writes import Row, children_rows
+from backbone.clock import not_in_future
+from backbone.errors import InputError
+from backbone.record_kinds import RecordKind, operations
+from backbone.writes import File, Records, Row
+
+IHA_COMPLETED = "uk.cla.health.initial-health-assessment-completed.v1"
 
 
 @dataclasses.dataclass(slots=True)
@@ -18,33 +22,29 @@ class Assessment(Row):
     KEY = ("assessment_id",)
     assessment_id: str
     child_id: str
-    care_period_id: str
+    care_period_id: str  # the period it answers: worked out from completed_date, kept off the event
     completed_date: date
     record_version: int = 1
     withdrawn: bool = False
 
 
-STORE_ORDER = (Assessment,)
+def _check_assessment(file: File, fields: dict, other_than: str | None) -> None:
+    """Not in the future, and the only one of its period of care."""
+    not_in_future("completed_date", fields["completed_date"])
+    if existing := INITIAL_HEALTH_ASSESSMENTS.matching(file, fields, other_than, ("care_period_id",)):
+        raise InputError("completed_date", "an Initial Health Assessment is already recorded for this period of care "
+                                           f"({existing.completed_date})")
 
 
-@dataclasses.dataclass(slots=True)
-class ChildFile:
-    child_id: str
-    periods: list[care_register.KnownPeriod] = dataclasses.field(default_factory=list)
-    assessments: list[Assessment] = dataclasses.field(default_factory=list)
+INITIAL_HEALTH_ASSESSMENTS = RecordKind(
+    name="initial-health-assessment", path="initial-health-assessments", row=Assessment, subject=care_register.CHILD,
+    event_type=IHA_COMPLETED, check=_check_assessment, effective=lambda a: a.completed_date,
+    computed=("care_period_id",), derive=care_register.period_of("completed_date"), private=frozenset({"care_period_id"}),
+    order_by="completed_date", aliases=("initial-health-assessment",),
+    describe="The Initial Health Assessment for the child's period of care was completed (one per period; a "
+             "corrected date may move it to the period it really answers).",
+)
 
-    def assessment(self, assessment_id: str) -> Assessment | None:
-        return next((a for a in self.assessments if a.assessment_id == assessment_id), None)
-
-    def assessment_for(self, care_period_id: str, other_than: str | None = None) -> Assessment | None:
-        return next((a for a in self.assessments if a.care_period_id == care_period_id and not a.withdrawn
-                     and a.assessment_id != other_than), None)
-
-
-async def load(connection: asyncpg.Connection, child_ids: list[str]) -> dict[str, ChildFile]:
-    found = await children_rows(connection, (care_register.KnownPeriod, *STORE_ORDER), child_ids)
-    periods = care_register.by_child(found[care_register.KnownPeriod], child_ids)
-    files = {child_id: ChildFile(child_id, periods[child_id]) for child_id in child_ids}
-    for row in found[Assessment]:
-        files[row.child_id].assessments.append(row)
-    return files
+KINDS = [INITIAL_HEALTH_ASSESSMENTS]
+OPERATIONS = operations(KINDS)
+RECORDS = Records((Assessment,), read_only=(care_register.KnownPeriod,))

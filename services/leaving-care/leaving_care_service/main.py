@@ -1,24 +1,11 @@
 """Composition root. Run with `uvicorn --factory leaving_care_service.main:create_app`."""
 
 import care_register
-from backbone.bulk import bulk_router
-from backbone.http import create_service_app
-from backbone.runtime import ServiceRuntime
 
-from leaving_care_service.api import RECORDS, WRITE, router
-from leaving_care_service.commands import COMMANDS
+from leaving_care_service.records import OPERATIONS, RECORDS
 from leaving_care_service.settings import Settings
 
 
 def create_app(settings: Settings | None = None):
-    runtime = (
-        ServiceRuntime(settings or Settings())
-        .publish_events()
-        .consume_events([care_register.PLACEMENTS_TOPIC], care_register.learn, care_register.learn_many)
-    )
-
-    def configure(app):
-        app.include_router(router)
-        app.include_router(bulk_router(COMMANDS, WRITE, "leaving-care", RECORDS))
-
-    return create_service_app(runtime, "Leaving-care service", configure)
+    return care_register.service_app("Leaving-care service", "leaving care", settings or Settings(), OPERATIONS, RECORDS,
+                                     "leaving-care:write")

@@ -5,23 +5,18 @@ entered in error): what a partner sends, the rules on the record as it would be 
 Every rule raises InputError naming the field and the reason, before anything is stored.
 """
 
+import dataclasses
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
-from pydantic import Field
-
 from backbone.clock import not_in_future
-from backbone.codes import code_list
-from backbone.corrections import Change
 from backbone.errors import InputError
-from backbone.record_kinds import RecordKind
-from backbone.requests import StrictBody
+from backbone.record_kinds import CHILD, RecordKind
 
 from placements_service import domain
 from placements_service.records import (Adoption, CarePeriod, Child, ChildFile, Conviction, LegalStatusChange,
                                         MissingEpisode, Review, SocialWorkerAllocation, Visit)
 
-OpaqueId = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # e.g. a social worker's id: never a name
 AGE_OF_CRIMINAL_RESPONSIBILITY = 10  # England and Wales
 PERIODS = (Child, CarePeriod)  # what every kind's rules read besides its own records
 
@@ -37,6 +32,10 @@ def _known_child(file: ChildFile) -> list[CarePeriod]:
     if not periods:
         raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
     return periods
+
+
+# Every record of a child needs the child recorded first: a child with no period of care is unknown here.
+KNOWN_CHILD = dataclasses.replace(CHILD, guard=_known_child)
 
 
 def _looked_after_on(file: ChildFile, day: date, field: str) -> CarePeriod:
@@ -55,36 +54,6 @@ def _one_per_day(others: list, field: str, day: date, noun: str, id_field: str) 
 
 
 # ---- Missing and away-from-placement episodes, and return home interviews (903 missing table) ----
-
-MissingKind = code_list(domain.MISSING_EPISODE_RECORDED, "kind")
-
-
-class MissingEpisodeRecorded(StrictBody):
-    """903 missing table: M missing, A away without authorisation; end_date null while still missing. Each
-    date may carry its local (UK) time of day, which the 903 does not record: rhi_within_72h counts hours
-    where the return's time and the offer's are both known, else days."""
-    kind: MissingKind
-    start_date: date
-    start_time: time | None = None
-    end_date: date | None = None
-    end_time: time | None = None  # the time the child returned
-    rhi_offered_date: date | None = None  # return home interview offered
-    rhi_offered_time: time | None = None
-    rhi_held_date: date | None = None
-    rhi_held_time: time | None = None
-
-
-class MissingEpisodeCorrection(Change):
-    kind: MissingKind | None = None
-    start_date: date | None = None
-    start_time: time | None = None
-    end_date: date | None = None
-    end_time: time | None = None
-    rhi_offered_date: date | None = None
-    rhi_offered_time: time | None = None
-    rhi_held_date: date | None = None
-    rhi_held_time: time | None = None
-
 
 # Each step of an episode, in the order they happen: (its date, its optional time).
 _MISSING_STEPS = (("start_date", "start_time"), ("end_date", "end_time"), ("rhi_offered_date", "rhi_offered_time"),
@@ -134,34 +103,21 @@ def check_missing_episode(file: ChildFile, fields: dict, other_than: str | None)
 
 
 MISSING_EPISODES = RecordKind(
-    reads=PERIODS,
+    reads=PERIODS, subject=KNOWN_CHILD,
     name="missing-episode", path="missing-episodes", row=MissingEpisode, event_type=domain.MISSING_EPISODE_RECORDED,
-    new=MissingEpisodeRecorded, correction=MissingEpisodeCorrection, check=check_missing_episode,
-    effective=lambda e: e.end_date or e.start_date, required=frozenset({"kind", "start_date"}),
+    check=check_missing_episode, effective=lambda e: e.end_date or e.start_date, aliases=("missing-episode",),
     describe="A looked-after child went missing (M) or was away without authorisation (A) (903 missing table); "
-             "the return and its return home interview are added by a correction.",
+             "the return and its return home interview are added by a correction. Each date may carry its local "
+             "(UK) time of day, which the 903 does not record: rhi_within_72h counts hours where the return's time "
+             "and the offer's are both known, else days.",
 )
 
 
 # ---- Social worker allocations (903 social worker episodes) ----
 
-class SocialWorkerAllocated(StrictBody):
-    """A social worker allocated from start_date (the one allocated before hands over that day). With an end
-    date: an allocation recorded late, slotted into the child's history."""
-    worker_id: str = OpaqueId
-    start_date: date
-    end_date: date | None = None
-
-
-class SocialWorkerCorrection(Change):
-    worker_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    start_date: date | None = None
-    end_date: date | None = None
-
 
 def check_social_worker_allocation(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """Dated, and clear of the child's other allocations (the clashing one is named)."""
-    _known_child(file)
     _dates_not_in_future(fields)
     start, end = fields["start_date"], fields["end_date"]
     if end is not None and end < start:
@@ -185,38 +141,20 @@ def social_worker_replaced(file: ChildFile, fields: dict) -> SocialWorkerAllocat
 
 
 SOCIAL_WORKERS = RecordKind(
-    reads=PERIODS,
+    reads=PERIODS, subject=KNOWN_CHILD,
     name="social-worker-allocation", path="social-worker-allocations", row=SocialWorkerAllocation,
-    event_type=domain.SOCIAL_WORKER_ALLOCATED, new=SocialWorkerAllocated, correction=SocialWorkerCorrection,
-    check=check_social_worker_allocation, effective=lambda a: a.end_date or a.start_date,
-    required=frozenset({"worker_id", "start_date"}), record_command="allocate-social-worker",
-    replaces=social_worker_replaced,
+    event_type=domain.SOCIAL_WORKER_ALLOCATED, check=check_social_worker_allocation,
+    effective=lambda a: a.end_date or a.start_date, aliases=("allocate-social-worker",), replaces=social_worker_replaced,
     describe="A social worker was allocated (the one before hands over that day); with an end date, one recorded late.",
 )
 
 
 # ---- Legal status changes within a period of care (903 LS, RNE L) ----
 
-LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
-
-
-class LegalStatusChanged(StrictBody):
-    """The child's legal status changed on start_date, within the period of care (903 RNE L); the period's own
-    legal status holds from its start until the first change."""
-    care_period_id: str = OpaqueId
-    start_date: date
-    legal_status: LegalStatus
-
-
-class LegalStatusCorrection(Change):
-    start_date: date | None = None
-    legal_status: LegalStatus | None = None
-
 
 def check_legal_status_change(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """Inside its period of care, after the day it started (the period's legal status is the first), and
     the only change of that period on its day."""
-    _known_child(file)
     _dates_not_in_future(fields)
     period = file.period(fields["care_period_id"])
     if period is None or period.withdrawn:
@@ -230,28 +168,15 @@ def check_legal_status_change(file: ChildFile, fields: dict, other_than: str | N
 
 
 LEGAL_STATUSES = RecordKind(
-    reads=PERIODS,
+    reads=PERIODS, subject=KNOWN_CHILD,
     name="legal-status-change", path="legal-status-changes", row=LegalStatusChange,
-    event_type=domain.LEGAL_STATUS_CHANGED, new=LegalStatusChanged, correction=LegalStatusCorrection,
-    check=check_legal_status_change, effective=lambda c: c.start_date,
-    required=frozenset({"start_date", "legal_status"}),
+    event_type=domain.LEGAL_STATUS_CHANGED, check=check_legal_status_change, effective=lambda c: c.start_date,
+    fixed=("care_period_id",), aliases=("legal-status-change",),
     describe="The child's legal status changed within a period of care (903 LS codes; V3/V4: short breaks).",
 )
 
 
 # ---- Looked-after reviews (903 REVIEWS) ----
-
-Participation = code_list(domain.REVIEW_HELD, "participation")
-
-
-class ReviewHeld(StrictBody):
-    review_date: date
-    participation: Participation | None = None  # 903 REVIEW_CODE: how the child took part
-
-
-class ReviewCorrection(Change):
-    review_date: date | None = None
-    participation: Participation | None = None
 
 
 def check_review(file: ChildFile, fields: dict, other_than: str | None) -> None:
@@ -262,24 +187,14 @@ def check_review(file: ChildFile, fields: dict, other_than: str | None) -> None:
 
 
 REVIEWS = RecordKind(
-    reads=PERIODS,
-    name="review", path="reviews", row=Review, event_type=domain.REVIEW_HELD, new=ReviewHeld,
-    correction=ReviewCorrection, check=check_review, effective=lambda r: r.review_date,
-    required=frozenset({"review_date"}), order_by="review_date",
+    reads=PERIODS, subject=KNOWN_CHILD,
+    name="review", path="reviews", row=Review, event_type=domain.REVIEW_HELD, check=check_review,
+    effective=lambda r: r.review_date, order_by="review_date", aliases=("review",),
     describe="A looked-after review was held (903 REVIEWS; Care Planning Regulations 2010 reg 33).",
 )
 
 
 # ---- Statutory visits ----
-
-class VisitMade(StrictBody):
-    visit_date: date
-    seen_alone: bool | None = None
-
-
-class VisitCorrection(Change):
-    visit_date: date | None = None
-    seen_alone: bool | None = None
 
 
 def check_visit(file: ChildFile, fields: dict, other_than: str | None) -> None:
@@ -290,32 +205,18 @@ def check_visit(file: ChildFile, fields: dict, other_than: str | None) -> None:
 
 
 VISITS = RecordKind(
-    reads=PERIODS,
-    name="visit", path="visits", row=Visit, event_type=domain.VISIT_MADE, new=VisitMade, correction=VisitCorrection,
-    check=check_visit, effective=lambda v: v.visit_date, required=frozenset({"visit_date"}), order_by="visit_date",
+    reads=PERIODS, subject=KNOWN_CHILD,
+    name="visit", path="visits", row=Visit, event_type=domain.VISIT_MADE, check=check_visit,
+    effective=lambda v: v.visit_date, order_by="visit_date", aliases=("visit",),
     describe="The child's social worker visited them (Care Planning Regulations 2010 reg 28).",
 )
 
 
 # ---- Convictions and youth cautions (903 OC2 CONVICTED) ----
 
-Outcome = code_list(domain.CONVICTION_RECORDED, "outcome")
-
-
-class ConvictionRecorded(StrictBody):
-    """A conviction or youth caution: its date and kind, never the offence."""
-    outcome_date: date
-    outcome: Outcome
-
-
-class ConvictionCorrection(Change):
-    outcome_date: date | None = None
-    outcome: Outcome | None = None
-
 
 def check_conviction(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """Dated, and at an age the child could be convicted or cautioned (10 or over)."""
-    _known_child(file)
     _dates_not_in_future(fields)
     day = fields["outcome_date"]
     if day < file.child.date_of_birth + relativedelta(years=AGE_OF_CRIMINAL_RESPONSIBILITY):
@@ -324,10 +225,9 @@ def check_conviction(file: ChildFile, fields: dict, other_than: str | None) -> N
 
 
 CONVICTIONS = RecordKind(
-    reads=PERIODS,
+    reads=PERIODS, subject=KNOWN_CHILD,
     name="conviction", path="convictions", row=Conviction, event_type=domain.CONVICTION_RECORDED,
-    new=ConvictionRecorded, correction=ConvictionCorrection, check=check_conviction,
-    effective=lambda c: c.outcome_date, required=frozenset({"outcome_date", "outcome"}), order_by="outcome_date",
+    check=check_conviction, effective=lambda c: c.outcome_date, order_by="outcome_date", aliases=("conviction",),
     describe="The child was convicted or received a youth caution (903 OC2 CONVICTED): the date, never the offence.",
 )
 
@@ -337,28 +237,9 @@ CONVICTIONS = RecordKind(
 MILESTONES = ("decision_date", "placement_order_date", "match_date", "placed_date", "adoption_order_date")
 
 
-class AdoptionRecorded(StrictBody):
-    """The adoption plan of a period of care: the milestones known so far; later ones come as corrections."""
-    care_period_id: str = OpaqueId
-    decision_date: date | None = None  # the agency decision that the child should be placed for adoption
-    placement_order_date: date | None = None
-    match_date: date | None = None
-    placed_date: date | None = None  # placed for adoption: moved in with the adopters
-    adoption_order_date: date | None = None
-
-
-class AdoptionCorrection(Change):
-    decision_date: date | None = None
-    placement_order_date: date | None = None
-    match_date: date | None = None
-    placed_date: date | None = None
-    adoption_order_date: date | None = None
-
-
 def check_adoption(file: ChildFile, fields: dict, other_than: str | None) -> None:
     """One per period of care; its milestones fall in that period (the adoption order may end it), and a
     child moves in after the match and is adopted after moving in."""
-    _known_child(file)
     _dates_not_in_future(fields)
     if not any(fields[name] for name in MILESTONES):
         raise InputError("decision_date", f"record at least one milestone ({', '.join(MILESTONES)})")
@@ -384,12 +265,13 @@ def _latest_milestone(adoption: Adoption) -> date:
 
 
 ADOPTIONS = RecordKind(
-    reads=PERIODS,
-    name="adoption", path="adoptions", row=Adoption, event_type=domain.ADOPTION_RECORDED, new=AdoptionRecorded,
-    correction=AdoptionCorrection, check=check_adoption, effective=_latest_milestone, order_by="care_period_id",
+    reads=PERIODS, subject=KNOWN_CHILD,
+    name="adoption", path="adoptions", row=Adoption, event_type=domain.ADOPTION_RECORDED, check=check_adoption,
+    effective=_latest_milestone, fixed=("care_period_id",), order_by="care_period_id", aliases=("adoption",),
     describe="A child's adoption milestones in a period of care: decision to place, placement order, match, "
              "placed for adoption, adoption order. Add each later milestone by a correction.",
 )
+
 
 def check_period_holds(file: ChildFile, care_period_id: str, start: date | None, end: date | None, field: str,
                        location: str = "body") -> None:

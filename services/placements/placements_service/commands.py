@@ -7,31 +7,22 @@ import uuid
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from pydantic import Field
 
-from backbone.bulk import Command
 from backbone.codes import code_list
-from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw, withdraw_record
+from backbone.corrections import Change, check_current, corrected_fields, next_version, withdraw
 from backbone.errors import InputError
-from backbone.record_kinds import bulk_commands, child_records
+from backbone.record_kinds import STALE, Action, Operation, RecordKind, child_records, operations
 from backbone.requests import StrictBody
 from backbone.writes import Changes, reads
 
 from placements_service import domain
-from placements_service.child_records import AGE_OF_CRIMINAL_RESPONSIBILITY, CONVICTIONS, KINDS, check_period_holds
+from placements_service.child_records import (AGE_OF_CRIMINAL_RESPONSIBILITY, CONVICTIONS, KINDS, KNOWN_CHILD,
+                                              check_period_holds)
 from placements_service.geography import GEOGRAPHY
-from placements_service.records import CarePeriod, Child, ChildFile, Conviction, Placement
+from placements_service.records import CarePeriod, Child, ChildFile, Conviction, LegalStatus, Placement
 
-LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 ReasonCeased = code_list(domain.CHILD_LEFT_CARE, "reason_ceased")
 CategoryOfNeed = code_list(domain.CHILD_ENTERED_CARE, "category_of_need")
-PlacementType = code_list(domain.PLACEMENT_STARTED, "placement_type")
-Provider = code_list(domain.PLACEMENT_STARTED, "provider")
-ReasonNewEpisode = code_list(domain.PLACEMENT_STARTED, "reason_new_episode")
-ReasonPlaceChange = code_list(domain.PLACEMENT_STARTED, "reason_place_change")
-CarerId = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")  # opaque, never a name
-# A UK postcode ("HD1 2TG"), kept in this service only: the distance and inside/outside are published.
-Postcode = Field(default=None, max_length=8, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")
 
 Result = tuple[int, dict]  # (HTTP-style status, the record as stored)
 
@@ -63,40 +54,6 @@ class CarePeriodEnd(StrictBody):
     reason_ceased: ReasonCeased
 
 
-class PlacementStart(StrictBody):
-    start_date: date
-    # Given for a placement recorded late (it has already ended): it slots into the child's history.
-    end_date: date | None = None
-    placement_type: PlacementType
-    provider: Provider | None = None
-    # An opaque id, never a name: the event contract allows 64 characters, and a name would need spaces.
-    carer_id: str | None = CarerId
-    home_postcode: str | None = Postcode
-    placement_postcode: str | None = Postcode
-    # 903 RNE: S the placement that starts the period of care; P/B a new carer; T/U the same carer (e.g. a
-    # foster placement becoming an adoptive one). Without it, the carer id says whether the carer changed.
-    reason_new_episode: ReasonNewEpisode | None = None
-    reason_place_change: ReasonPlaceChange | None = None  # 903 REASON_PLACE_CHANGE, once it has ended
-
-
-class PlacementEnd(StrictBody):
-    end_date: date
-    reason_place_change: ReasonPlaceChange | None = None  # 903 REASON_PLACE_CHANGE
-
-
-class PlacementCorrection(Change):
-    """The fields to correct (those sent, and only those, change; end_date null reopens the placement)."""
-    start_date: date | None = None
-    end_date: date | None = None
-    placement_type: PlacementType | None = None
-    provider: Provider | None = None
-    carer_id: str | None = CarerId
-    home_postcode: str | None = Postcode
-    placement_postcode: str | None = Postcode
-    reason_new_episode: ReasonNewEpisode | None = None
-    reason_place_change: ReasonPlaceChange | None = None
-
-
 class ChildCorrection(Change, ChildDetails):
     """The fields of the child's record to correct (those sent, and only those, change), against the version
     last read: the date of birth, sex, ethnicity, UASC status and the day it ceased."""
@@ -121,23 +78,6 @@ def _save_period(file: ChildFile, changes: Changes, period: CarePeriod) -> None:
 def _answer(period: CarePeriod, warnings: list[dict]) -> dict:
     """The period as stored, with a warning for each retired code it was accepted with."""
     return {**period.as_json(), "warnings": warnings} if warnings else period.as_json()
-
-
-def _upper(postcode: str | None) -> str | None:
-    return postcode.upper() if postcode else postcode
-
-
-def _locate(placement: Placement) -> None:
-    """The distance from home and inside/outside the boundary, from the placement's postcodes."""
-    placement.distance_miles, placement.outside_boundary = GEOGRAPHY.placed(placement.home_postcode,
-                                                                            placement.placement_postcode)
-
-
-def _save_placement(changes: Changes, placement: Placement) -> dict:
-    changes.save(placement)
-    event_type, data = domain.placement_event(placement)
-    changes.publish(event_type, placement.child_id, data)
-    return placement.as_json()
 
 
 @reads(Child, CarePeriod)
@@ -194,7 +134,7 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
         if placement.end_date is None:
             placement.end_date = body.end_date
             next_version(placement)
-            _save_placement(changes, placement)
+            PLACEMENTS.save(changes, placement)
     warnings = domain.codes_valid_on(body.end_date, {"reason_ceased": body.reason_ceased})
     period.end_date, period.reason_ceased = body.end_date, body.reason_ceased
     next_version(period)
@@ -202,38 +142,52 @@ def leave_care(file: ChildFile, changes: Changes, care_period_id: str, body: Car
     return 200, _answer(period, warnings)
 
 
-@reads(CarePeriod, Placement)
-def start_placement(file: ChildFile, changes: Changes, body: PlacementStart) -> Result:
-    """A child moved to a new placement (a new carer): the placement they were in ends on the same date. With
-    an end date, a placement recorded late: it slots into the child's history if it overlaps nothing."""
-    periods = file.current_periods()
-    if not periods:
-        raise InputError("child_id", "unknown child: no period of care is recorded for this child", "path")
-    if body.end_date is not None:
-        period = domain.period_holding(periods, body.start_date, body.end_date)
+def _upper(postcode: str | None) -> str | None:
+    return postcode.upper() if postcode else postcode
+
+
+def placement_columns(file: ChildFile, fields: dict, other_than: str | None) -> dict:
+    """What the service works out for a placement: the period of care it belongs to (a placement recorded late,
+    with an end date, slots into the period holding its dates; a move, into the open period; a correction
+    keeps its period), and from the postcodes (in capitals) the distance and inside/outside the boundary."""
+    if other_than:
+        period_id = PLACEMENTS.find(file, other_than).care_period_id
+    elif fields["end_date"] is not None:
+        period = domain.period_holding(file.current_periods(), fields["start_date"], fields["end_date"])
         if period is None:
             raise InputError("start_date", "no period of care of this child holds these dates")
-        domain.check_placement_record(start_date=body.start_date, end_date=body.end_date, period=period,
-                                      others=file.current_placements(period.care_period_id))
-        replaced = None
+        period_id = period.care_period_id
     else:
-        period = domain.open_period(periods)
-        placements = file.current_placements(period.care_period_id) if period else []
-        replaced = domain.check_placement_start(period=period, start_date=body.start_date, placements=placements)
-    domain.check_reason_new_episode(body.reason_new_episode, body.start_date, period, body.carer_id,
-                                    _before(file, period.care_period_id, body.start_date))
-    domain.check_next_placement(_after(file, period.care_period_id, body.end_date), body.carer_id)
-    if replaced:
-        replaced.end_date = body.start_date
-        next_version(replaced)
-        _save_placement(changes, replaced)
-    placement = Placement(str(uuid.uuid4()), period.care_period_id, file.child_id, body.start_date, body.end_date,
-                          body.placement_type, body.provider, body.carer_id,
-                          home_postcode=_upper(body.home_postcode), placement_postcode=_upper(body.placement_postcode),
-                          reason_new_episode=body.reason_new_episode, reason_place_change=body.reason_place_change)
-    _locate(placement)
-    file.placements.append(placement)
-    return 201, _save_placement(changes, placement)
+        period = domain.open_period(file.current_periods())
+        if period is None:
+            raise InputError("child_id", "the child has no open period of care: record that they entered care first")
+        period_id = period.care_period_id
+    home, placed = _upper(fields["home_postcode"]), _upper(fields["placement_postcode"])
+    distance, outside = GEOGRAPHY.placed(home, placed)
+    return {"care_period_id": period_id, "home_postcode": home, "placement_postcode": placed,
+            "distance_miles": distance, "outside_boundary": outside}
+
+
+def placement_replaced(file: ChildFile, fields: dict) -> Placement | None:
+    """A move (no end date): the placement the child was in ends on the same date."""
+    if fields["end_date"] is not None:
+        return None
+    return domain.check_placement_start(period=file.period(fields["care_period_id"]), start_date=fields["start_date"],
+                                        placements=file.current_placements(fields["care_period_id"]))
+
+
+def check_placement(file: ChildFile, fields: dict, other_than: str | None) -> None:
+    """A placement recorded late or corrected lies inside its period and clear of the others; its 903 RNE
+    agrees with the placement before it, and the RNE of the placement after it (starting on its end date)
+    still agrees with it."""
+    period = file.period(fields["care_period_id"])
+    if other_than or fields["end_date"] is not None:
+        others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != other_than]
+        domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period,
+                                      others=others)
+    domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period, fields["carer_id"],
+                                    _before(file, period.care_period_id, fields["start_date"], other_than))
+    domain.check_next_placement(_after(file, period.care_period_id, fields["end_date"], other_than), fields["carer_id"])
 
 
 def _before(file: ChildFile, care_period_id: str, start_date: date, other_than: str | None = None) -> Placement | None:
@@ -248,47 +202,26 @@ def _after(file: ChildFile, care_period_id: str, end_date: date | None, other_th
                  if end_date and p.start_date == end_date and p.placement_id != other_than), None)
 
 
-def _current_placement(file: ChildFile, placement_id: str) -> Placement:
-    placement = file.placement(placement_id)
-    if placement is None or placement.withdrawn:
-        raise InputError("placement_id", "no such placement for this child", "path")
-    return placement
-
-
-@reads(CarePeriod, Placement)
-def end_placement(file: ChildFile, changes: Changes, placement_id: str, body: PlacementEnd) -> Result:
-    placement = _current_placement(file, placement_id)
+def end_placement(file: ChildFile, placement: Placement, body) -> None:
     domain.check_placement_end(placement=placement, end_date=body.end_date)
     placement.end_date = body.end_date
     placement.reason_place_change = body.reason_place_change or placement.reason_place_change
-    next_version(placement)
-    return 200, _save_placement(changes, placement)
 
 
-@reads(CarePeriod, Placement)
-def correct_placement(file: ChildFile, changes: Changes, placement_id: str, body: PlacementCorrection) -> Result:
-    """Correct a placement (any field, its dates included), against the version last read."""
-    placement = file.placement(placement_id)
-    check_current(placement, body.record_version, "placement_id")
-    fields = corrected_fields(placement, body, required={"start_date", "placement_type"})
-    period = file.period(placement.care_period_id)
-    others = [p for p in file.current_placements(period.care_period_id) if p.placement_id != placement_id]
-    domain.check_placement_record(start_date=fields["start_date"], end_date=fields["end_date"], period=period, others=others)
-    domain.check_reason_new_episode(fields["reason_new_episode"], fields["start_date"], period, fields["carer_id"],
-                                    _before(file, period.care_period_id, fields["start_date"], placement_id))
-    domain.check_next_placement(_after(file, period.care_period_id, fields["end_date"], placement_id), fields["carer_id"])
-    for name, value in fields.items():
-        setattr(placement, name, _upper(value) if name.endswith("_postcode") else value)
-    _locate(placement)
-    next_version(placement)
-    return 200, _save_placement(changes, placement)
-
-
-@reads(CarePeriod, Placement)
-def withdraw_placement(file: ChildFile, changes: Changes, placement_id: str, body: Change) -> Result:
-    """Withdraw a placement recorded in error: it leaves every KPI (the withdrawal is published)."""
-    return withdraw_record(file.placement(placement_id), body.record_version, "placement_id",
-                           lambda placement: _save_placement(changes, placement))
+PLACEMENTS = RecordKind(
+    name="placement", path="placements", row=Placement, subject=KNOWN_CHILD, reads=(CarePeriod,),
+    event_type=domain.PLACEMENT_STARTED, ended_event_type=domain.PLACEMENT_ENDED,
+    check=check_placement, effective=lambda p: p.end_date or p.start_date,
+    computed=("care_period_id", "distance_miles", "outside_boundary"), derive=placement_columns,
+    private=frozenset({"home_postcode", "placement_postcode"}), replaces=placement_replaced,
+    # The same child starting with the same carer, of the same type, on the same day, is the same placement.
+    natural_key=("start_date", "carer_id", "placement_type"),
+    actions=(Action("end", ("end_date", "reason_place_change"), end_placement, "The placement ended.",
+                    required=frozenset({"end_date"}), dated_by="end_date"),),
+    aliases=("start-placement",),
+    describe="A child moved to a new placement (a new carer): the placement they were in ends on the same date. "
+             "With an end date: a placement recorded late, slotted into the child's history.",
+)
 
 
 def correct_care_period(file: ChildFile, changes: Changes, care_period_id: str, body: CarePeriodCorrection) -> Result:
@@ -325,7 +258,7 @@ def withdraw_care_period(file: ChildFile, changes: Changes, care_period_id: str,
     return 200, period.as_json()
 
 
-@reads(CarePeriod, Conviction)
+@reads(Child, CarePeriod, Conviction)
 def correct_child(file: ChildFile, changes: Changes, body: ChildCorrection) -> Result:
     """Correct the child's record, the date of birth too while they are looked after: every period of care
     carries it, so each is then published again (a new version) and the consumers' ages follow."""
@@ -367,18 +300,28 @@ def child_record(file: ChildFile) -> dict:
     }
 
 
-# What a bulk record may ask for (backbone.bulk): each single request's command, by name, and the field that
-# dates it (one child's records are applied in date order). Leaving care and correcting or withdrawing a period
-# read the whole file (every record must stay inside a period).
-COMMANDS = {
-    "correct-child": Command(correct_child, None, ChildCorrection, "child"),
-    "enter-care": Command(enter_care, None, CarePeriodStart, "care_period", "start_date"),
-    "leave-care": Command(leave_care, "care_period_id", CarePeriodEnd, "care_period", "end_date"),
-    "correct-care-period": Command(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period", "start_date"),
-    "withdraw-care-period": Command(withdraw_care_period, "care_period_id", Change, "care_period"),
-    "start-placement": Command(start_placement, None, PlacementStart, "placement", "start_date"),
-    "end-placement": Command(end_placement, "placement_id", PlacementEnd, "placement", "end_date"),
-    "correct-placement": Command(correct_placement, "placement_id", PlacementCorrection, "placement", "start_date"),
-    "withdraw-placement": Command(withdraw_placement, "placement_id", Change, "placement"),
-    **bulk_commands(KINDS),  # missing episodes, social workers, reviews, visits, ... (child_records.py)
-}
+# Periods of care and the child's own record: commands of their own (every record of the child must stay
+# inside a period), routed and named like a record kind's, each with the field that dates it (bulk applies one
+# child's records in date order; on one day, in this order). Leaving care and correcting or withdrawing a
+# period read the whole file.
+OPERATIONS = [
+    Operation(enter_care, None, CarePeriodStart, "care_period", "record-care-period", "POST", "care-periods", "write",
+              201, "Record a period of care", "A child became looked after.", aliases=("enter-care",),
+              dated_by="start_date"),
+    Operation(leave_care, "care_period_id", CarePeriodEnd, "care_period", "end-care-period", "POST",
+              "care-periods/{care_period_id}/end", "write", 200, "End a period of care",
+              "A child ceased to be looked after. Their current placement ends on the same date.",
+              aliases=("leave-care",), dated_by="end_date"),
+    Operation(correct_care_period, "care_period_id", CarePeriodCorrection, "care_period", "correct-care-period",
+              "PATCH", "care-periods/{care_period_id}", "correct", 200, "Correct a period of care",
+              "Correct a period of care (its dates, legal status, reason ceased), against the version last read.",
+              responses=STALE, dated_by="start_date"),
+    Operation(withdraw_care_period, "care_period_id", Change, "care_period", "withdraw-care-period", "POST",
+              "care-periods/{care_period_id}/withdraw", "withdraw", 200, "Withdraw a period of care",
+              "Withdraw a period of care recorded in error (withdraw its placements first).", responses=STALE),
+    Operation(correct_child, None, ChildCorrection, "child", "correct-child", "PATCH", "", "correct", 200,
+              "Correct the child's record", "Correct the child's date of birth (also while they are looked after), "
+              "sex, ethnicity or UASC status, against the version last read.", responses=STALE),
+    # Placements, missing episodes, social workers, reviews, visits, ... (child_records.py)
+    *operations([PLACEMENTS, *KINDS]),
+]

@@ -259,23 +259,3 @@ def care_period_event(child: Child, period: CarePeriod) -> tuple[str, dict]:
     }
     return (CHILD_LEFT_CARE if period.end_date else CHILD_ENTERED_CARE), data
 
-
-def placement_event(placement: Placement) -> tuple[str, dict]:
-    data = {
-        "placement_id": placement.placement_id,
-        "care_period_id": placement.care_period_id,
-        "child_id": placement.child_id,
-        "start_date": placement.start_date.isoformat(),
-        "end_date": placement.end_date.isoformat() if placement.end_date else None,
-        "placement_type": placement.placement_type,
-        "provider": placement.provider,
-        "carer_id": placement.carer_id,
-        "distance_miles": placement.distance_miles,
-        "reason_new_episode": placement.reason_new_episode,
-        "reason_place_change": placement.reason_place_change,
-        "outside_boundary": placement.outside_boundary,
-        "effective_date": (placement.end_date or placement.start_date).isoformat(),
-        "record_version": placement.record_version,
-        **withdrawn_flag(placement),
-    }
-    return (PLACEMENT_ENDED if placement.end_date else PLACEMENT_STARTED), data

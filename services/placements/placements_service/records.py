@@ -1,12 +1,25 @@
 """The placements service's records as the commands see them (rows of its tables, as migrations/versions
-makes them), and the child's file: every record of one child, loaded in one go for the rules to read."""
+makes them), and the child's file: every record of one child, loaded in one go for the rules to read.
+
+A row's fields are written once, here: with the types (code lists from the contracts, id shapes) a partner's
+request is checked against; what a partner sends to record or correct one is derived from them
+(backbone.record_kinds)."""
 
 import dataclasses
 from datetime import date, time
+from typing import Annotated
 
-import asyncpg
+from pydantic import Field
 
-from backbone.writes import Row, children_rows
+from backbone.codes import code_list
+from backbone.writes import File, Records, Row
+
+from placements_service import domain
+
+OpaqueId = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]  # e.g. a carer's id: never a name
+# A UK postcode ("HD1 2TG"), kept in this service only: the distance and inside/outside are published.
+Postcode = Annotated[str, Field(max_length=8, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")]
+LegalStatus = code_list(domain.CHILD_ENTERED_CARE, "legal_status")
 
 
 @dataclasses.dataclass(slots=True)
@@ -50,17 +63,19 @@ class Placement(Row):
     child_id: str
     start_date: date
     end_date: date | None
-    placement_type: str
-    provider: str | None = None
-    carer_id: str | None = None
+    placement_type: code_list(domain.PLACEMENT_STARTED, "placement_type")
+    provider: code_list(domain.PLACEMENT_STARTED, "provider") | None = None
+    carer_id: OpaqueId | None = None  # the event contract allows 64 characters; a name would need spaces
     record_version: int = 1
     withdrawn: bool = False
-    home_postcode: str | None = None  # personal data: kept here, never published
-    placement_postcode: str | None = None
+    home_postcode: Postcode | None = None  # personal data: kept here, never published
+    placement_postcode: Postcode | None = None
     distance_miles: float | None = None  # from the postcodes (geography.py); None when either is unknown
     outside_boundary: bool | None = None
-    reason_new_episode: str | None = None  # 903 RNE: S start of care, P/B new carer, T/U same carer
-    reason_place_change: str | None = None  # 903 REASON_PLACE_CHANGE
+    # 903 RNE: S the placement that starts the period of care; P/B a new carer; T/U the same carer (e.g. a
+    # foster placement becoming an adoptive one). Without it, the carer id says whether the carer changed.
+    reason_new_episode: code_list(domain.PLACEMENT_STARTED, "reason_new_episode") | None = None
+    reason_place_change: code_list(domain.PLACEMENT_STARTED, "reason_place_change") | None = None
 
 
 @dataclasses.dataclass(slots=True)
@@ -71,7 +86,7 @@ class MissingEpisode(Row):
     KEY = ("episode_id",)
     episode_id: str
     child_id: str
-    kind: str
+    kind: code_list(domain.MISSING_EPISODE_RECORDED, "kind")
     start_date: date
     end_date: date | None = None
     rhi_offered_date: date | None = None  # return home interview offered
@@ -93,7 +108,7 @@ class SocialWorkerAllocation(Row):
     KEY = ("allocation_id",)
     allocation_id: str
     child_id: str
-    worker_id: str  # opaque, never a name
+    worker_id: OpaqueId  # never a name
     start_date: date
     end_date: date | None = None
     record_version: int = 1
@@ -109,9 +124,9 @@ class LegalStatusChange(Row):
     KEY = ("change_id",)
     change_id: str
     child_id: str
-    care_period_id: str
+    care_period_id: OpaqueId
     start_date: date
-    legal_status: str
+    legal_status: LegalStatus
     record_version: int = 1
     withdrawn: bool = False
 
@@ -125,7 +140,7 @@ class Review(Row):
     review_id: str
     child_id: str
     review_date: date
-    participation: str | None = None  # 903 REVIEW_CODE PN0-PN7: how the child took part
+    participation: code_list(domain.REVIEW_HELD, "participation") | None = None  # 903 REVIEW_CODE: how the child took part
     record_version: int = 1
     withdrawn: bool = False
 
@@ -153,7 +168,7 @@ class Conviction(Row):
     conviction_id: str
     child_id: str
     outcome_date: date
-    outcome: str  # conviction | youth_caution
+    outcome: code_list(domain.CONVICTION_RECORDED, "outcome")
     record_version: int = 1
     withdrawn: bool = False
 
@@ -167,7 +182,7 @@ class Adoption(Row):
     KEY = ("adoption_id",)
     adoption_id: str
     child_id: str
-    care_period_id: str
+    care_period_id: OpaqueId
     decision_date: date | None = None  # the agency decision that the child should be placed for adoption
     placement_order_date: date | None = None
     match_date: date | None = None  # matched with the adopters
@@ -182,24 +197,18 @@ STORE_ORDER = (Child, CarePeriod, Placement, MissingEpisode, SocialWorkerAllocat
                Visit, Conviction, Adoption)
 
 
-@dataclasses.dataclass(slots=True)
-class ChildFile:
-    """One child's records, withdrawn ones included (the rules leave them out; their ids stay taken). A write
-    loads only the tables its command reads (backbone.writes.reads): asking for another is a bug, and fails."""
+class ChildFile(File):
+    """One child's records (backbone.writes.File), with the child's own record and their periods and placements."""
 
-    child_id: str
-    child: Child | None = None
-    tables: dict[type[Row], list[Row]] = dataclasses.field(
-        default_factory=lambda: {kind: [] for kind in STORE_ORDER if kind is not Child})
+    __slots__ = ()
 
-    def rows(self, kind: type[Row]) -> list[Row]:
-        try:
-            return self.tables[kind]
-        except KeyError:
-            raise LookupError(f"{kind.__name__} rows were not loaded: add the table to the command's reads") from None
+    @property
+    def child(self) -> Child | None:
+        return next(iter(self.rows(Child)), None)
 
-    def add(self, row: Row) -> None:
-        self.rows(type(row)).append(row)
+    @child.setter
+    def child(self, child: Child) -> None:
+        self.tables[Child] = [child]
 
     @property
     def periods(self) -> list[CarePeriod]:
@@ -222,16 +231,4 @@ class ChildFile:
         return next((p for p in self.placements if p.placement_id == placement_id), None)
 
 
-async def load(connection: asyncpg.Connection, child_ids: list[str],
-               tables: tuple[type[Row], ...] | None = None) -> dict[str, ChildFile]:
-    """The files of these children (an empty file for a child not recorded yet), with ``tables`` (and the
-    child's own record) or every table: one round trip, however many children."""
-    kinds = tuple(k for k in STORE_ORDER if tables is None or k is Child or k in tables)
-    files = {child_id: ChildFile(child_id, tables={k: [] for k in kinds if k is not Child}) for child_id in child_ids}
-    found = await children_rows(connection, kinds, child_ids)
-    for child in found.pop(Child):
-        files[child.child_id].child = child
-    for rows in found.values():
-        for row in rows:
-            files[row.child_id].add(row)
-    return files
+RECORDS = Records(STORE_ORDER, file=ChildFile)

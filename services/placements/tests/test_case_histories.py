@@ -7,24 +7,24 @@ from datetime import date
 import pytest
 
 from backbone.errors import InputError
-from backbone.record_kinds import record
+from backbone.record_kinds import correct, record
 from backbone.writes import Changes
 from placements_service import child_records as kinds
 from placements_service import commands
-from placements_service.commands import CarePeriodEnd, CarePeriodStart, PlacementCorrection, PlacementStart
-from placements_service.records import ChildFile, MissingEpisode
+from placements_service.commands import PLACEMENTS, CarePeriodEnd, CarePeriodStart
+from placements_service.records import RECORDS, ChildFile, MissingEpisode
 
 
 def looked_after(start=date(2020, 1, 6)) -> tuple[ChildFile, str]:
-    file = ChildFile("C1")
+    file = RECORDS.file_of("C1")
     _, period = commands.enter_care(file, Changes(), CarePeriodStart(date_of_birth=date(2012, 5, 1), start_date=start,
                                                                      legal_status="C2"))
     return file, period["care_period_id"]
 
 
 def placed(file: ChildFile, start: date, carer: str, rne: str, end: date | None = None) -> dict:
-    return commands.start_placement(file, Changes(), PlacementStart(start_date=start, end_date=end, placement_type="U4",
-                                                                    carer_id=carer, reason_new_episode=rne))[1]
+    return record(PLACEMENTS, file, Changes(), PLACEMENTS.new(start_date=start, end_date=end, placement_type="U4",
+                                                              carer_id=carer, reason_new_episode=rne))[1]
 
 
 # ---- 6. A same-carer placement (T/U) sent before the placement it continues ----
@@ -33,14 +33,14 @@ def test_a_same_carer_placement_sent_before_its_predecessor_is_told_what_is_miss
     file, _ = looked_after()
     placed(file, date(2020, 1, 6), "X", "S", end=date(2020, 3, 1))
     # The child moved to Y on 1 March (P) and Y moved house on 1 June (T); the T arrives first.
-    late_t = PlacementStart(start_date=date(2020, 6, 1), end_date=date(2020, 9, 1), placement_type="U4", carer_id="Y",
+    late_t = PLACEMENTS.new(start_date=date(2020, 6, 1), end_date=date(2020, 9, 1), placement_type="U4", carer_id="Y",
                             reason_new_episode="T")
     changes = Changes()
     with pytest.raises(InputError, match="the placement from 2020-03-01 to 2020-06-01 is missing") as refused:
-        commands.start_placement(file, changes, late_t)
+        record(PLACEMENTS, file, changes, late_t)
     assert refused.value.field == "reason_new_episode" and not changes.saved
     placed(file, date(2020, 3, 1), "Y", "P", end=date(2020, 6, 1))
-    status, stored = commands.start_placement(file, Changes(), late_t)  # resent: now it continues Y's placement
+    status, stored = record(PLACEMENTS, file, Changes(), late_t)  # resent: now it continues Y's placement
     assert status == 201 and stored["reason_new_episode"] == "T"
 
 
@@ -57,7 +57,7 @@ def test_a_placement_slotted_in_before_a_same_carer_one_must_have_its_carer():
     placed(file, date(2020, 6, 1), "Y", "T")
     before_t = file.placements[1]
     with pytest.raises(InputError, match=r"T means the same carer, but this placement.*has a different carer_id") as refused:
-        commands.correct_placement(file, Changes(), before_t.placement_id, PlacementCorrection(record_version=1, carer_id="Z"))
+        correct(PLACEMENTS, file, Changes(), before_t.placement_id, PLACEMENTS.correction(record_version=1, carer_id="Z"))
     assert refused.value.field == "carer_id"
 
 
@@ -69,8 +69,8 @@ def test_a_new_carer_reason_naming_the_same_carer_as_the_placement_before_is_ref
     placed(file, date(2020, 1, 6), "X", "S")
     changes = Changes()
     with pytest.raises(InputError, match=f"{rne} means a new carer, but placement .* before it has the same carer_id") as refused:
-        commands.start_placement(file, changes, PlacementStart(start_date=date(2020, 5, 1), placement_type="U4",
-                                                               carer_id="X", reason_new_episode=rne))
+        record(PLACEMENTS, file, changes, PLACEMENTS.new(start_date=date(2020, 5, 1), placement_type="U4",
+                                                         carer_id="X", reason_new_episode=rne))
     assert refused.value.field == "reason_new_episode" and not changes.saved
     assert file.placements[0].end_date is None and len(file.placements) == 1  # the placement before is untouched
     placed(file, date(2020, 5, 1), "X", "T")  # the same carer: T says so
@@ -81,9 +81,9 @@ def test_a_corrected_reason_is_held_to_the_same_rule_in_both_directions():
     placed(file, date(2020, 1, 6), "X", "S")
     moved = placed(file, date(2020, 5, 1), "Y", "P")
     with pytest.raises(InputError, match="T means the same carer"):
-        commands.correct_placement(file, Changes(), moved["placement_id"], PlacementCorrection(record_version=1, reason_new_episode="T"))
+        correct(PLACEMENTS, file, Changes(), moved["placement_id"], PLACEMENTS.correction(record_version=1, reason_new_episode="T"))
     with pytest.raises(InputError, match="P means a new carer"):
-        commands.correct_placement(file, Changes(), moved["placement_id"], PlacementCorrection(record_version=1, carer_id="X"))
+        correct(PLACEMENTS, file, Changes(), moved["placement_id"], PLACEMENTS.correction(record_version=1, carer_id="X"))
 
 
 # ---- 5. An earlier period of care recorded late ----
@@ -98,7 +98,7 @@ def test_an_earlier_period_recorded_late_slots_in_before_the_childs_other_period
     (event,) = [row for row in changes.appended if row.TABLE == "outbox"]
     assert event.event_type.startswith("uk.cla.placements.child-left-care.")
     # Its placements slot in as late placements do.
-    status, _ = commands.start_placement(file, Changes(), PlacementStart(
+    status, _ = record(PLACEMENTS, file, Changes(), PLACEMENTS.new(
         start_date=date(2019, 2, 1), end_date=date(2019, 11, 30), placement_type="U4", reason_new_episode="S"))
     assert status == 201 and {p.care_period_id for p in file.placements} == {earlier["care_period_id"]}
     assert later != earlier["care_period_id"]
@@ -162,13 +162,13 @@ def test_a_late_earlier_period_and_a_correction_are_held_to_the_codes_of_their_o
 # ---- 8. Times of a missing episode and its return home interview ----
 
 def missing(file: ChildFile, **fields):
-    return record(kinds.MISSING_EPISODES, file, Changes(), kinds.MissingEpisodeRecorded(kind="M", **fields))
+    return record(kinds.MISSING_EPISODES, file, Changes(), kinds.MISSING_EPISODES.new(kind="M", **fields))
 
 
 def test_a_missing_episode_takes_optional_times_and_publishes_them():
     file, _ = looked_after()
     changes = Changes()
-    status, stored = record(kinds.MISSING_EPISODES, file, changes, kinds.MissingEpisodeRecorded(
+    status, stored = record(kinds.MISSING_EPISODES, file, changes, kinds.MISSING_EPISODES.new(
         kind="M", start_date=date(2022, 5, 1), end_date=date(2022, 5, 2), end_time="08:00",
         rhi_offered_date=date(2022, 5, 5), rhi_offered_time="16:00"))
     assert status == 201 and (stored["end_time"], stored["rhi_offered_time"]) == ("08:00:00", "16:00:00")

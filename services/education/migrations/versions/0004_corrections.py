@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0001"  # 0002 and 0003 (audit outcome, tombstones) moved to the shared branches
 branch_labels = None
 depends_on = None
 

@@ -1,17 +1,15 @@
-"""Initial health assessments; known periods of care; outbox, audit log, idempotency keys, consumer tables.
+"""Initial health assessments (the shared tables: backbone's producer, audit and consumer
+branches and the care register's, which this history depends on).
 
 Revision ID: 0001
 """
 import sqlalchemy as sa
 from alembic import op
 
-import care_register
-from backbone.migrations import create_audit_log_v1, create_consumer_tables_v1, create_idempotency_keys_v1, create_outbox_v1
-
 revision = "0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = ("producer_0001", "audit_0001", "consumer_0001", "care_register_0001")
 
 
 def upgrade() -> None:
@@ -23,11 +21,6 @@ def upgrade() -> None:
         sa.Column("completed_date", sa.Date(), nullable=False),
         sa.Column("record_version", sa.Integer(), nullable=False),
     )
-    care_register.create_tables_v1()
-    create_outbox_v1()
-    create_audit_log_v1()
-    create_idempotency_keys_v1()
-    create_consumer_tables_v1()
 
 
 def downgrade() -> None:

@@ -1,16 +1,14 @@
-"""KPI projections and the consumer's duplicate guard and dead letters.
+"""KPI projections (the shared tables: backbone's consumer and audit branches, which this history depends on).
 
 Revision ID: 0001
 """
 import sqlalchemy as sa
 from alembic import op
 
-from backbone.migrations import create_consumer_tables_v1
-
 revision = "0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = ("consumer_0001", "audit_0001")
 
 
 def _versioned(name: str, *columns: sa.Column) -> None:
@@ -73,7 +71,6 @@ def upgrade() -> None:
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=True),
     )
-    create_consumer_tables_v1()
 
 
 def downgrade() -> None:

@@ -1,13 +1,11 @@
-"""The KPI engine's tables: calendars, month-end history, which projections changed since, and the audit log
-of drill-downs to the children behind a KPI.
+"""The KPI engine's tables: calendars, month-end history, which projections changed since (the audit log of
+drill-downs to the children behind a KPI is the shared audit branch's).
 
 Revision ID: 0002
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
-
-from backbone.migrations import add_audit_outcome_v2, create_audit_log_v1
 
 revision = "0002"
 down_revision = "0001"
@@ -67,9 +65,6 @@ def upgrade() -> None:
     op.create_index("placements_child_start", "placements", ["child_id", "start_date"])
     op.create_index("notifications_notified", "virtual_school_notifications", ["notified_date"])
     op.create_index("assessments_child_completed", "initial_health_assessments", ["child_id", "completed_date"])
-
-    create_audit_log_v1()
-    add_audit_outcome_v2()
 
 
 def downgrade() -> None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0003"  # 0004 (tombstones) moved to the shared consumer branch
 branch_labels = None
 depends_on = None
 

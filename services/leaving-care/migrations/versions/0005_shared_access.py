@@ -1,18 +1,16 @@
-"""Revoked clients, used client assertions and refused attempts without a credential in the database, where
-every instance sees them; the children an access disclosed (backbone.migrations.create_shared_access_tables_v1).
+"""Kept, empty, for the databases that ran it: the shared-access tables it made are now the audit branch's
+(backbone/migrations/audit/0002_shared_access.py), which it depends on.
 
 Revision ID: 0005
 """
-from backbone.migrations import create_shared_access_tables_v1
-
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
-depends_on = None
+depends_on = "audit_0002"
 
 
 def upgrade() -> None:
-    create_shared_access_tables_v1()
+    pass
 
 
 def downgrade() -> None:

@@ -1,16 +1,15 @@
-"""Children, periods of care, placements; outbox, audit log, idempotency keys.
+"""Children, periods of care, placements (the shared tables: backbone's producer and audit branches, which
+this history depends on).
 
 Revision ID: 0001
 """
 import sqlalchemy as sa
 from alembic import op
 
-from backbone.migrations import create_audit_log_v1, create_idempotency_keys_v1, create_outbox_v1
-
 revision = "0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = ("producer_0001", "audit_0001")
 
 
 def upgrade() -> None:
@@ -43,9 +42,6 @@ def upgrade() -> None:
         sa.Column("record_version", sa.Integer(), nullable=False),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="placement_dates_in_order"),
     )
-    create_outbox_v1()
-    create_audit_log_v1()
-    create_idempotency_keys_v1()
 
 
 def downgrade() -> None:

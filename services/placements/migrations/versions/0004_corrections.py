@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0002"  # 0003 (audit outcome) moved to the shared audit branch
 branch_labels = None
 depends_on = None
 
