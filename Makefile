@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 PACKAGES := -e contracts -e libs/backbone -e libs/care-register -e services/placements -e services/health -e services/education \
             -e services/leaving-care -e services/indicators -e .
 
-.PHONY: install tools run reset test lint unit integration e2e fuzz bench bench-writes bench-replay bench-consume bench-kpis contracts-check up down logs clean
+.PHONY: install tools run reset test lint unit integration e2e fuzz mutation bench bench-writes bench-replay bench-consume bench-kpis contracts-check up down logs clean
 
 $(BIN)/.installed: Makefile constraints.txt pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis py-spy ruff
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt $(PACKAGES) pytest pytest-asyncio hypothesis pypdf schemathesis py-spy ruff cosmic-ray
 	touch $@
 
 install: $(BIN)/.installed
@@ -61,6 +61,13 @@ fuzz: install
 
 contracts-check: install
 	$(BIN)/python contracts/check_compatibility.py
+
+## mutation: mutation testing of the KPI definitions (cosmic-ray; devstack/mutation.py): each threshold and
+## window edge of a KPI's SQL moved by one, against that KPI's tests. Slow (a test run per mutant), so not
+## part of make test; e.g. make mutation MUTATION_ARGS="--minutes 15 --only visits_on_time pa_allocated".
+## Results: .devstack/mutation-report.md; the last recorded run: docs/mutation.md
+mutation: install
+	$(BIN)/python -m devstack.mutation $(MUTATION_ARGS)
 
 ## bench: write throughput/latency at placements and KPI freshness (prints figures; see docs/benchmarks.md)
 bench: install

@@ -106,3 +106,20 @@ async def test_the_13_weeks_since_the_14th_birthday_rule_and_short_breaks(facts)
     assert {band: (f.numerator, f.denominator) for band, f in kpi.breakdown.items()} == {"16": (1, 1), "17-18": (2, 2)}
     # Before the care order's 91st day (1 Dec 2024 + 90 days = 1 March 2025) the short-breaks child was not eligible.
     assert "short-breaks-then-care-order" not in await facts.children("pa_allocated", as_of=date(2025, 2, 28))
+
+
+async def test_an_adviser_counts_from_the_day_allocated_until_the_day_the_allocation_ends(facts):
+    # D = 2025-03-31; two former relevant care leavers (born 2006-01-01: 19 on D; care ended 2024-06-01).
+    # "from_d": a personal adviser from D itself (start <= D): counted. "ends_on_d": one from 2024-01-01
+    # ending on D (open on D only while D < end): not counted. 1 of 2.
+    for child, start, end in [("from_d", "2025-03-31", None), ("ends_on_d", "2024-01-01", "2025-03-31")]:
+        await facts.care_period(child, "2020-01-01", "2024-06-01", born="2006-01-01")
+        await facts.event("leaving-care.care-leaver-status-recorded", {
+            "status_id": f"s-{child}", "child_id": child, "status": "former_relevant", "effective_date": "2024-06-01",
+            "record_version": 1})
+        await facts.event("leaving-care.personal-adviser-allocated", {
+            "allocation_id": f"al-{child}", "child_id": child, "role": "personal_adviser", "start_date": start,
+            "end_date": end, "effective_date": end or start, "record_version": 1})
+    kpi = await facts.kpi("pa_allocated")
+    assert (kpi.numerator, kpi.denominator) == (1, 2)
+    assert (await facts.children("pa_allocated"))["from_d"][:2] == (True, True)

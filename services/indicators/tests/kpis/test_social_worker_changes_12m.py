@@ -40,3 +40,14 @@ async def test_a_change_on_the_windows_first_day_counts(facts):
     kpi = await facts.kpi("social_worker_changes_12m")
     assert (kpi.value, kpi.numerator, kpi.denominator) == (50.0, 1, 2)
     assert (await facts.children("social_worker_changes_12m"))["edge"][2] == "2 changes of social worker in the 12 months"
+
+
+async def test_a_change_on_d_itself_counts(facts):
+    # D = 2025-03-31. W1 from 2023-01-01, W2 from 2024-06-01 (change 1), W3 from D itself (change 2, dated on
+    # or before D): 2 changes, in the numerator. 1 of 1 = 100%.
+    await facts.care_period("on_d", "2023-01-01")
+    await facts.social_worker("on_d", "W1", "2023-01-01", "2024-06-01")
+    await facts.social_worker("on_d", "W2", "2024-06-01", "2025-03-31")
+    await facts.social_worker("on_d", "W3", "2025-03-31")
+    kpi = await facts.kpi("social_worker_changes_12m")
+    assert (kpi.value, kpi.numerator, kpi.denominator) == (100.0, 1, 1)

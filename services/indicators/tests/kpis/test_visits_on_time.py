@@ -57,3 +57,17 @@ async def test_a_visit_due_on_d_itself_is_on_time_and_one_due_the_day_before_is_
     children = await facts.children("visits_on_time")
     assert children["due_today"] == (True, True, "last visited 2025-02-17, next due 2025-03-31")
     assert children["due_yesterday"] == (True, False, "last visited 2025-02-16, next due 2025-03-30 (1 days overdue)")
+
+
+async def test_a_placement_that_starts_on_d_is_the_one_whose_first_visit_is_due(facts):
+    # D = 2025-03-31. With carer A from 2025-01-01 (visited 2025-01-05), with carer B from D itself: the
+    # current placement is B's, its first visit due a week later, 2025-04-07: on time (had A's still counted,
+    # the next visit would have been due 2025-01-05 + 42 days = 2025-02-16: overdue). 1 of 1 = 100%.
+    p = await facts.care_period("placed_on_d", "2025-01-01")
+    await facts.placement("placed_on_d", "2025-01-01", "2025-03-31", period=p, placement_type="U6", carer="A")
+    await facts.placement("placed_on_d", "2025-03-31", period=p, placement_type="U6", carer="B")
+    await facts.visit("placed_on_d", "2025-01-05")
+    kpi = await facts.kpi("visits_on_time")
+    assert (kpi.numerator, kpi.denominator) == (1, 1)
+    assert (await facts.children("visits_on_time"))["placed_on_d"] == (
+        True, True, "placed 2025-03-31, no visit since; first due 2025-04-07")
